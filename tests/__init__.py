@@ -1,0 +1,1 @@
+"""The archstudio test suite (a package, so that ``tests.support`` is importable)."""

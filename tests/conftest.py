@@ -18,6 +18,7 @@ import os
 # Before anything imports Qt: tests never need a display.
 os.environ["QT_QPA_PLATFORM"] = "offscreen"
 
+from tests.support.mariadb import mariadb_connection, mariadb_server
 from tests.support.postgres import pg_connection, pg_server
 
-__all__ = ["pg_connection", "pg_server"]
+__all__ = ["mariadb_connection", "mariadb_server", "pg_connection", "pg_server"]

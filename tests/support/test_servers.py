@@ -6,7 +6,9 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     import psycopg
+    import pymysql
 
+    from tests.support.mariadb import MariaDBServer
     from tests.support.postgres import PostgresServer
 
 
@@ -43,3 +45,36 @@ def test_pg_connection_is_a_fresh_database(pg_connection: psycopg.Connection) ->
     pg_connection.execute("CREATE INDEX t_id ON t (id) WHERE id > 0")
     count = pg_connection.execute("SELECT count(*) FROM pg_indexes WHERE tablename = 't'")
     assert count.fetchone()[0] == 2
+
+
+def test_mariadb_server_creates_queries_and_isolates_databases(
+    mariadb_server: MariaDBServer,
+) -> None:
+    first, second = mariadb_server.create_database(), mariadb_server.create_database()
+    with mariadb_server.connect(first) as conn, conn.cursor() as cursor:
+        cursor.execute("CREATE TABLE orders (id BIGINT PRIMARY KEY, total DECIMAL(10, 2))")
+        cursor.execute("INSERT INTO orders VALUES (1, 9.50), (2, 20.25)")
+        cursor.execute("SELECT SUM(total) FROM orders")
+        assert float(cursor.fetchone()[0]) == 29.75
+    with mariadb_server.connect(second) as conn, conn.cursor() as cursor:
+        cursor.execute("SHOW TABLES")
+        assert cursor.fetchall() == ()
+    assert "MariaDB" in mariadb_server.version
+
+
+def test_mariadb_server_answers_over_tcp(mariadb_server: MariaDBServer) -> None:
+    import pymysql
+
+    conn = pymysql.connect(host="127.0.0.1", port=mariadb_server.port, user="root")
+    with conn, conn.cursor() as cursor:
+        cursor.execute("SELECT 40 + 2")
+        assert cursor.fetchone()[0] == 42
+
+
+def test_mariadb_connection_is_a_fresh_database(
+    mariadb_connection: pymysql.Connection,
+) -> None:
+    with mariadb_connection.cursor() as cursor:
+        cursor.execute("CREATE TABLE t (id INT PRIMARY KEY, name VARCHAR(20), KEY name_idx (name))")
+        cursor.execute("SHOW INDEX FROM t")
+        assert len(cursor.fetchall()) == 2

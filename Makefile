@@ -21,6 +21,7 @@ SAMPLE := samples/ecommerce-order-management.yaml
 
 # Tools such as redocly and pip must not wait on the network for telemetry or update checks.
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
+export NPM_CONFIG_UPDATE_NOTIFIER := false
 export REDOCLY_TELEMETRY := off
 export REDOCLY_SUPPRESS_UPDATE_NOTICE := true
 export PUPPETEER_SKIP_DOWNLOAD := 1
@@ -42,7 +43,7 @@ $(VENV_STAMP): pyproject.toml
 	    $(PYTHON) -m venv $(VENV) || { echo "make venv: python3 -m venv failed;" \
 	        "on Debian/Ubuntu run 'make system' (python3-venv)."; exit 1; }; \
 	fi
-	$(VENV)/bin/pip install --quiet -e '.[test]'
+	$(VENV)/bin/pip install -qq -e '.[test]'
 	@touch $@
 
 system:

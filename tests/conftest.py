@@ -1,8 +1,10 @@
 """Suite-wide set-up: Qt runs offscreen, and the shared fixtures are available everywhere.
 
-``tests`` is a package (``tests/__init__.py``), so pytest puts the repository root on
-``sys.path`` and helpers are imported as ``tests.support.<module>``. Fixtures offered to every
-test (see ``tests/support/``):
+``tests`` and each folder in it are packages (they have an ``__init__.py``: add one to any new
+folder), so pytest puts the repository root on ``sys.path``, test modules of the same name in
+different folders do not clash, and helpers are imported as ``tests.support.<module>``.
+
+Fixtures offered to every test (see ``tests/support/``):
 
 - ``pg_server`` (session), ``pg_connection`` (function): a private PostgreSQL.
 - ``mariadb_server`` (session), ``mariadb_connection`` (function): a private MariaDB.

@@ -1,0 +1,1 @@
+"""Tests of the headless CLI (`studio/cli.py`)."""

@@ -491,8 +491,7 @@ def write_atomic(path: str | os.PathLike[str], data: bytes) -> None:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        if target.exists():
-            os.chmod(tmp, target.stat().st_mode & 0o7777)
+        os.chmod(tmp, target.stat().st_mode & 0o7777 if target.exists() else _default_mode())
         os.replace(tmp, target)
         tmp = ""
         _fsync_dir(folder)
@@ -503,6 +502,13 @@ def write_atomic(path: str | os.PathLike[str], data: bytes) -> None:
             os.close(fd)
         if tmp:
             Path(tmp).unlink(missing_ok=True)
+
+
+def _default_mode() -> int:
+    """The mode a new file gets from open(): 0o666 less the umask."""
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
 
 
 def _fsync_dir(folder: Path) -> None:

@@ -1,0 +1,281 @@
+"""Decide, per statement, whether an index-driven plan exists, and explain it.
+
+The entry point is :class:`Advisor`: it holds a :class:`~checks.index_advisor.schema.Schema`
+and a cache keyed by (query text, fingerprints of the tables the query touches), so
+after :meth:`Advisor.replace_table` only the queries touching that table are analysed
+again.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import sqlglot
+from sqlglot import exp
+from sqlglot.errors import ParseError, TokenError
+
+from checks.index_advisor.builder import build_graphs
+from checks.index_advisor.explain import create_index_sql, explain_rel, label, suggestion_keys
+from checks.index_advisor.graph import solve
+from checks.index_advisor.schema import Schema, Table
+from checks.index_advisor.sqltext import MAX_NESTING, max_paren_depth
+
+DIALECTS = ("postgres", "mysql", "sqlite")
+
+
+@dataclass(frozen=True)
+class Query:
+    """A named statement and where it starts in its file (1-based)."""
+
+    name: str
+    text: str
+    line: int = 1
+    col: int = 1
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """What the analyzer found for one statement, independent of its name."""
+
+    indexed: bool
+    full_scans: tuple[str, ...] = ()
+    reasons: tuple[str, ...] = ()
+    suggestions: tuple[str, ...] = ()
+    used_indexes: frozenset[tuple[str, str]] = frozenset()
+
+
+@dataclass(frozen=True)
+class QueryVerdict:
+    """The verdict on one named query.
+
+    Attributes:
+        name: Query name (``-- name:`` or ``query-N``).
+        indexed: Whether an index-driven plan exists (``False`` on error).
+        full_scans: Tables that would be read in full.
+        reasons: Why, one sentence each, starting with the table name.
+        suggestions: ``CREATE INDEX`` statements in the query's dialect.
+        error: Why the query could not be analysed, or ``None``.
+        line: 1-based line of the query (of the error, when there is one).
+        col: 1-based column.
+        used_indexes: ``(table, index)`` pairs the plan uses.
+    """
+
+    name: str
+    indexed: bool
+    full_scans: tuple[str, ...] = ()
+    reasons: tuple[str, ...] = ()
+    suggestions: tuple[str, ...] = ()
+    error: str | None = None
+    line: int = 1
+    col: int = 1
+    used_indexes: frozenset[tuple[str, str]] = field(default=frozenset(), compare=False)
+
+    def to_json(self) -> dict[str, Any]:
+        """The documented JSON shape of one verdict."""
+        data: dict[str, Any] = {
+            "name": self.name,
+            "indexed": self.indexed,
+            "full_scans": list(self.full_scans),
+            "reasons": list(self.reasons),
+            "suggestions": list(self.suggestions),
+        }
+        if self.error is not None:
+            data["error"] = {"message": self.error, "line": self.line, "col": self.col}
+        return data
+
+
+class QueryError(ValueError):
+    """A query that cannot be analysed, with its 1-based position in the file."""
+
+    def __init__(self, message: str, line: int, col: int) -> None:
+        super().__init__(message)
+        self.message = message
+        self.line = line
+        self.col = col
+
+
+_POSITION = re.compile(r"[Ll]ine (\d+), [Cc]ol(?:umn)?:? (\d+)")
+
+
+def parse_query(query: Query, dialect: str) -> exp.Expression:
+    """Parse one query, refusing absurd nesting first.
+
+    Raises:
+        QueryError: With the position in the file of the problem.
+    """
+    depth, at = max_paren_depth(query.text)
+    if depth > MAX_NESTING:
+        line, col = _file_position(query, *_line_col(query.text, at))
+        raise QueryError(
+            f"nesting depth {depth} exceeds the limit of {MAX_NESTING}; refusing to parse",
+            line,
+            col,
+        )
+    try:
+        statements = [s for s in sqlglot.parse(query.text, read=dialect) if s is not None]
+    except ParseError as error:
+        info = error.errors[0] if error.errors else {}
+        line, col = _file_position(query, info.get("line") or 1, info.get("col") or 1)
+        raise QueryError(
+            f"cannot parse SQL: {info.get('description') or error}", line, col
+        ) from None
+    except (TokenError, RecursionError) as error:
+        match = _POSITION.search(str(error))
+        line, col = _file_position(query, *(map(int, match.groups()) if match else (1, 1)))
+        raise QueryError(
+            f"cannot parse SQL: {str(error).splitlines()[0] if str(error) else 'too deep'}",
+            line,
+            col,
+        ) from None
+    if len(statements) != 1:
+        raise QueryError(f"expected one statement, found {len(statements)}", query.line, query.col)
+    statement = statements[0]
+    if not isinstance(statement, exp.Query | exp.Update | exp.Delete | exp.Insert):
+        raise QueryError(
+            f"not a query: {type(statement).__name__.upper()} statements are not analysed",
+            query.line,
+            query.col,
+        )
+    return statement
+
+
+def _line_col(text: str, offset: int) -> tuple[int, int]:
+    line = text.count("\n", 0, offset) + 1
+    return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
+
+
+def _file_position(query: Query, line: int, col: int) -> tuple[int, int]:
+    if line == 1:
+        return query.line, query.col + col - 1
+    return query.line + line - 1, col
+
+
+def analyze_statement(
+    statement: exp.Expression, schema: Schema, dialect: str = "postgres"
+) -> Analysis:
+    """Analyse one parsed statement against ``schema``."""
+    full: list[str] = []
+    reasons: list[str] = []
+    suggestions: list[str] = []
+    used: set[tuple[str, str]] = set()
+    for graph in build_graphs(statement, schema):
+        solution = solve(graph)
+        used |= solution.used
+        constant = {s.rel for ss in graph.sargs.values() for s in ss if not s.deps}
+        if solution.unreached and not constant and not any(graph.notes.values()):
+            reasons.append(
+                "no table has a constant predicate to enter the query through: "
+                "join keys alone cannot start an index-driven plan"
+            )
+        for rel, others in solution.unreached:
+            full.append(rel.label)
+            reasons.extend(explain_rel(graph, rel, others))
+            if rel.table is not None and (not others or rel.id in constant):
+                suggestions.extend(
+                    create_index_sql(rel.label, k, dialect) for k in suggestion_keys(graph, rel)
+                )
+    return Analysis(
+        not full,
+        tuple(dict.fromkeys(full)),
+        tuple(dict.fromkeys(reasons)),
+        tuple(dict.fromkeys(suggestions)),
+        frozenset(used),
+    )
+
+
+@dataclass
+class CacheStats:
+    """How many checks were analysed afresh and how many came from the cache."""
+
+    analysed: int = 0
+    reused: int = 0
+
+
+class Advisor:
+    """Checks queries against a schema, caching per (query, tables it touches).
+
+    Args:
+        schema: The schema to check against.
+        dialect: sqlglot dialect of the queries (``postgres``, ``mysql``, ``sqlite``).
+    """
+
+    def __init__(self, schema: Schema, dialect: str = "postgres") -> None:
+        self.schema = schema
+        self.dialect = dialect
+        self.stats = CacheStats()
+        self._parsed: dict[str, tuple[exp.Expression, tuple[str, ...]] | QueryError] = {}
+        self._results: dict[tuple[str, tuple[str, ...]], Analysis] = {}
+        self._fingerprints: dict[str, str] = {}
+
+    def replace_table(self, table: Table) -> None:
+        """Add or replace one table; only queries touching it are re-analysed."""
+        self.schema = self.schema.with_table(table)
+        self._fingerprints.pop(table.name, None)
+
+    def check_all(self, queries: Iterable[Query]) -> list[QueryVerdict]:
+        """Check every query, in order."""
+        return [self.check(q) for q in queries]
+
+    def check(self, query: Query) -> QueryVerdict:
+        """Check one query (never raises for bad SQL: the verdict carries the error)."""
+        text = query.text.strip()
+        parsed = self._parsed.get(text)
+        if parsed is None:
+            parsed = self._parse(query)
+            self._parsed[text] = parsed
+        if isinstance(parsed, QueryError):
+            return QueryVerdict(
+                query.name, False, error=parsed.message, line=parsed.line, col=parsed.col
+            )
+        statement, tables = parsed
+        key = (text, tuple(self._fingerprint(t) for t in tables))
+        analysis = self._results.get(key)
+        if analysis is None:
+            analysis = analyze_statement(statement, self.schema, self.dialect)
+            self._results[key] = analysis
+            self.stats.analysed += 1
+        else:
+            self.stats.reused += 1
+        return QueryVerdict(
+            query.name,
+            analysis.indexed,
+            analysis.full_scans,
+            analysis.reasons,
+            analysis.suggestions,
+            line=query.line,
+            col=query.col,
+            used_indexes=analysis.used_indexes,
+        )
+
+    def _parse(self, query: Query) -> tuple[exp.Expression, tuple[str, ...]] | QueryError:
+        try:
+            statement = parse_query(query, self.dialect)
+        except QueryError as error:
+            return error
+        tables = tuple(sorted({t.name.lower() for t in statement.find_all(exp.Table)}))
+        return statement, tables
+
+    def _fingerprint(self, name: str) -> str:
+        found = self._fingerprints.get(name)
+        if found is None:
+            table = self.schema.get(name)
+            found = table.fingerprint() if table is not None else ""
+            self._fingerprints[name] = found
+        return found
+
+
+__all__ = [
+    "DIALECTS",
+    "Advisor",
+    "Analysis",
+    "CacheStats",
+    "Query",
+    "QueryError",
+    "QueryVerdict",
+    "analyze_statement",
+    "label",
+    "parse_query",
+]

@@ -1,0 +1,247 @@
+"""Join graphs and the "is there an index-driven plan?" solver.
+
+A query block becomes a :class:`Graph`: its relations (base tables, and opaque inputs
+such as materialised CTEs or aggregated subqueries that are computed on their own), and
+the sargable predicates found on each relation. A :class:`Sarg` says "relation ``rel``
+can be searched on key ``key`` once the relations in ``deps`` are available" (``deps``
+empty: a constant predicate, the way into the query).
+
+:func:`solve` grows the set of relations that can be read through an index: first those
+with an indexed constant predicate, then, repeatedly, those whose join keys are indexed
+and whose other side is already reached (a nested loop with an inner index scan). What
+is left is read in full.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from enum import Enum
+from functools import lru_cache
+
+import sqlglot
+from sqlglot import exp
+from sqlglot.errors import ParseError, TokenError
+
+from checks.index_advisor.schema import Index, Table, normalise_expression
+
+
+class SargKind(str, Enum):
+    """How a predicate constrains its key."""
+
+    EQ = "eq"
+    RANGE = "range"
+    OR = "or"
+
+
+@dataclass(frozen=True)
+class Sarg:
+    """A sargable predicate on one relation.
+
+    Attributes:
+        rel: The relation id the predicate searches.
+        key: Column name or normalised expression text (``None`` for OR groups).
+        kind: Equality, range or an OR of branches.
+        deps: Relations whose values the predicate needs (empty: constant).
+        strict: Whether it implies ``key IS NOT NULL`` (everything but ``IS NULL``).
+        branches: For OR: each branch's sargs; served when every branch is.
+        text: Normalised predicate text, for matching partial index predicates.
+    """
+
+    rel: str
+    key: str | None
+    kind: SargKind
+    deps: frozenset[str] = frozenset()
+    strict: bool = True
+    branches: tuple[tuple[Sarg, ...], ...] = ()
+    text: str = ""
+
+
+@dataclass
+class Rel:
+    """A relation of a graph.
+
+    Attributes:
+        id: Unique id inside the graph (the alias, de-duplicated).
+        label: Name shown to people (table name, or ``alias`` for opaque inputs).
+        table: The schema table for base relations, ``None`` if unknown or opaque.
+        opaque: Computed on its own (CTE scan, aggregated subquery, function): always
+            available, never indexed.
+        known: Whether the table exists in the schema (base relations).
+        after: Relations that must be joined before this one (outer/anti joins): this
+            relation cannot be used to reach them.
+    """
+
+    id: str
+    label: str
+    table: Table | None = None
+    opaque: bool = False
+    known: bool = True
+    after: set[str] = field(default_factory=set)
+
+
+@dataclass
+class Graph:
+    """One query block's relations, predicates and diagnostics."""
+
+    rels: dict[str, Rel] = field(default_factory=dict)
+    sargs: dict[str, list[Sarg]] = field(default_factory=dict)
+    notes: dict[str, list[str]] = field(default_factory=dict)
+    texts: dict[str, set[str]] = field(default_factory=dict)
+    minmax: dict[str, list[str]] = field(default_factory=dict)
+    candidates: dict[str, list[tuple[str, SargKind, bool]]] = field(default_factory=dict)
+
+    def add_rel(self, rel: Rel) -> None:
+        """Register ``rel``."""
+        self.rels[rel.id] = rel
+        self.sargs[rel.id] = []
+        self.notes[rel.id] = []
+
+    def add_sarg(self, sarg: Sarg) -> None:
+        """Register a sargable predicate (ignored for opaque relations)."""
+        if sarg.rel in self.sargs and not self.rels[sarg.rel].opaque:
+            self.sargs[sarg.rel].append(sarg)
+
+    def note(self, rel: str, message: str) -> None:
+        """Attach a diagnostic to ``rel`` (shown if it ends up read in full)."""
+        if rel in self.notes and message not in self.notes[rel]:
+            self.notes[rel].append(message)
+
+    def unique_id(self, alias: str) -> str:
+        """Return ``alias`` or a suffixed variant not yet used in this graph."""
+        candidate, n = alias, 1
+        while candidate in self.rels:
+            n += 1
+            candidate = f"{alias}#{n}"
+        return candidate
+
+
+def usable_indexes(table: Table, texts: set[str], sargs: Iterable[Sarg]) -> list[Index]:
+    """B-tree/hash indexes of ``table`` whose partial predicate (if any) the query implies."""
+    strict_keys = {s.key for s in sargs if s.strict and s.key and not s.deps}
+    return [i for i in table.access_paths() if _implied(i, texts, strict_keys)]
+
+
+def _implied(index: Index, texts: set[str], strict_keys: set[str | None]) -> bool:
+    if index.where is None:
+        return True
+    for conjunct in _split_and(index.where):
+        if conjunct in texts:
+            continue
+        column = _not_null_column(conjunct)
+        if column is None or column not in strict_keys:
+            return False
+    return True
+
+
+@lru_cache(maxsize=4096)
+def _split_and(text: str) -> tuple[str, ...]:
+    """Normalised conjuncts of a partial index predicate (stored normalised)."""
+    try:
+        tree = sqlglot.parse_one(text, read="postgres")
+    except (ParseError, TokenError):
+        return (text,)
+    return (
+        tuple(normalise_expression(c) for c in tree.flatten() if c is not None)
+        if isinstance(tree, exp.And)
+        else (normalise_expression(tree),)
+    )
+
+
+def _not_null_column(conjunct: str) -> str | None:
+    for prefix, suffix in (("not ", " is null"), ("", " is not null")):
+        if conjunct.startswith(prefix) and conjunct.endswith(suffix):
+            inner = conjunct[len(prefix) : len(conjunct) - len(suffix)]
+            return inner.strip("()")
+    return None
+
+
+def serves(index: Index, sargs: Iterable[Sarg]) -> bool:
+    """Whether ``index`` can be searched with ``sargs`` (leading-key rule)."""
+    if not index.columns:
+        return False
+    keys = {s.key: s.kind for s in sargs if s.key is not None}
+    if index.ordered:
+        return index.columns[0] in keys
+    if index.method == "hash":
+        return keys.get(index.columns[0]) == SargKind.EQ
+    return False
+
+
+def serving_indexes(graph: Graph, rel: Rel, sargs: list[Sarg]) -> list[Index]:
+    """The indexes through which ``rel`` can be read using ``sargs`` (empty: none)."""
+    if rel.table is None:
+        return []
+    indexes = usable_indexes(rel.table, graph.texts.get(rel.id, set()), sargs)
+    plain = [s for s in sargs if s.kind != SargKind.OR]
+    direct = next((i for i in indexes if serves(i, plain)), None)
+    if direct is not None:
+        return [direct]
+    for sarg in sargs:
+        if sarg.kind == SargKind.OR:
+            per_branch = [next((i for i in indexes if serves(i, b)), None) for b in sarg.branches]
+            if all(per_branch):
+                return list(dict.fromkeys(i for i in per_branch if i is not None))
+    return _minmax_indexes(graph, rel, indexes)
+
+
+def rel_served(graph: Graph, rel: Rel, sargs: list[Sarg]) -> bool:
+    """Whether ``rel`` can be read through an index using ``sargs``."""
+    return bool(serving_indexes(graph, rel, sargs))
+
+
+def _minmax_indexes(graph: Graph, rel: Rel, indexes: list[Index]) -> list[Index]:
+    columns = graph.minmax.get(rel.id)
+    if not columns:
+        return []
+    found = [
+        next((i for i in indexes if i.ordered and i.columns[:1] == (c,)), None) for c in columns
+    ]
+    return [i for i in found if i is not None] if all(found) else []
+
+
+def usable_sargs(graph: Graph, rel: Rel, available: set[str] | None) -> list[Sarg]:
+    """Sargs of ``rel`` whose dependencies are available and respect outer-join order.
+
+    A relation on the nullable side of an outer join (or inside an anti-join) is joined
+    after the relations listed in its ``after``; those cannot use it to be reached.
+    """
+    return [
+        s
+        for s in graph.sargs[rel.id]
+        if not any(rel.id in graph.rels[d].after for d in s.deps if d in graph.rels)
+        and (available is None or s.deps <= available)
+    ]
+
+
+@dataclass(frozen=True)
+class Solution:
+    """The outcome of :func:`solve`.
+
+    Attributes:
+        unreached: Base relations read in full, each with a flag that is ``True`` when
+            its own indexes would do if the relations it joins to were reachable.
+        used: ``(table, index name)`` of every index the plan found uses.
+    """
+
+    unreached: tuple[tuple[Rel, bool], ...]
+    used: frozenset[tuple[str, str]]
+
+
+def solve(graph: Graph) -> Solution:
+    """Find which base relations an index-driven plan can reach."""
+    reached = {r.id for r in graph.rels.values() if r.opaque}
+    pending = [r for r in graph.rels.values() if not r.opaque]
+    used: set[tuple[str, str]] = set()
+    progress = True
+    while progress and pending:
+        progress = False
+        for rel in list(pending):
+            indexes = serving_indexes(graph, rel, usable_sargs(graph, rel, reached))
+            if indexes:
+                used.update((rel.label, i.name) for i in indexes)
+                reached.add(rel.id)
+                pending.remove(rel)
+                progress = True
+    unreached = tuple((r, rel_served(graph, r, usable_sargs(graph, r, None))) for r in pending)
+    return Solution(unreached, frozenset(used))

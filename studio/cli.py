@@ -151,6 +151,26 @@ def _run_fmt(args: argparse.Namespace) -> int:
     return status
 
 
+# --------------------------------------------------------------------------- sql
+
+
+def _add_sql(parser: argparse.ArgumentParser) -> None:
+    from checks.index_advisor import advise
+
+    actions = parser.add_subparsers(dest="sql_command", metavar="ACTION", required=True)
+    child = actions.add_parser(
+        "advise", help="find the queries no index serves, from a schema and a queries file",
+        description="Report, for each named query, whether an index serves it; suggest "
+        "CREATE INDEX statements. Exit 1 if any query is unserved.")
+    advise.add_arguments(child)
+
+
+def _run_sql(args: argparse.Namespace) -> int:
+    from checks.index_advisor import advise
+
+    return advise.run(args)
+
+
 # --------------------------------------------------------------------------- registry
 
 #: The subcommands, in the order ``--help`` lists them. ``check``, ``export`` and ``sql`` are
@@ -160,6 +180,8 @@ COMMANDS: tuple[Command, ...] = (
             _run_validate),
     Command("fmt", "rewrite design files in canonical form", _add_fmt, _run_fmt),
     Command("schema", "print the JSON Schema of the design format", _add_schema, _run_schema),
+    Command("sql", "SQL tools: 'sql advise' checks queries against a schema's indexes",
+            _add_sql, _run_sql),
 )
 
 

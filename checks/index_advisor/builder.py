@@ -140,6 +140,7 @@ class GraphBuilder:
         self.graphs: list[Graph] = []
         self.ctes: dict[str, _Cte] = {}
         self.cte_refs: dict[str, int] = {}
+        self.outer_on: dict[str, list[exp.Expression]] = {}
 
     # ---- statements -------------------------------------------------------------------
 
@@ -232,6 +233,9 @@ class GraphBuilder:
             only = set()
         for conjunct in _conjuncts(join.args.get("on")):
             self.predicate(conjunct, scope, only=only)
+            if only is not None:
+                for rel in new if side == "LEFT" else before:
+                    self.outer_on.setdefault(rel, []).append(conjunct)
         for ident in join.args.get("using") or []:
             self._using(ident.name.lower(), join, scope, only)
 
@@ -261,6 +265,8 @@ class GraphBuilder:
                 for rel in self._rels_of(conjunct, scope) & unreduced:
                     graph.rels[rel].after.clear()
                     unreduced.discard(rel)
+                    for on in self.outer_on.pop(rel, []):
+                        self.predicate(on, scope)
         for conjunct in conjuncts:
             if self._rels_of(conjunct, scope) & unreduced:
                 self._separate_subqueries(conjunct, scope)
@@ -564,14 +570,18 @@ class GraphBuilder:
             return False
         if any(_volatile(o) for o in others):
             return False
-        graph.add_sarg(Sarg(rel, key, kind, deps, strict))
-        self._text(rel, node, deps, graph)
+        text = self._text(rel, node, deps, graph)
+        graph.add_sarg(Sarg(rel, key, kind, deps, strict, text=text))
         return True
 
-    def _text(self, rel: str, node: exp.Expression, deps: frozenset[str], graph: Graph) -> None:
+    def _text(self, rel: str, node: exp.Expression, deps: frozenset[str], graph: Graph) -> str:
+        """Record the normalised predicate when it may match a partial index's WHERE."""
         table = graph.rels[rel].table
-        if not deps and table is not None and any(i.where for i in table.indexes):
-            graph.texts.setdefault(rel, set()).add(normalise_expression(node))
+        if deps or table is None or not any(i.where for i in table.indexes):
+            return ""
+        text = normalise_expression(node)
+        graph.texts.setdefault(rel, set()).add(text)
+        return text
 
     def _term(self, side: exp.Expression, scope: Scope) -> tuple[str, str] | Ref | None:
         if isinstance(side, exp.Column):

@@ -149,11 +149,25 @@ def _split_and(text: str) -> tuple[str, ...]:
 
 
 def _not_null_column(conjunct: str) -> str | None:
+    lowered = conjunct.lower()
     for prefix, suffix in (("not ", " is null"), ("", " is not null")):
-        if conjunct.startswith(prefix) and conjunct.endswith(suffix):
+        if lowered.startswith(prefix) and lowered.endswith(suffix):
             inner = conjunct[len(prefix) : len(conjunct) - len(suffix)]
             return inner.strip("()")
     return None
+
+
+def searching(index: Index, sargs: list[Sarg]) -> list[Sarg]:
+    """Drop the sargs a partial index's own predicate already guarantees.
+
+    PostgreSQL removes such a qual from the index condition (``WHERE c IS NOT NULL`` on
+    an index ``... WHERE c IS NOT NULL`` reads the whole partial index): it does not
+    search the index.
+    """
+    if index.where is None:
+        return sargs
+    implied = set(_split_and(index.where))
+    return [s for s in sargs if not s.text or s.text not in implied]
 
 
 def serves(index: Index, sargs: Iterable[Sarg]) -> bool:
@@ -174,7 +188,7 @@ def serving_indexes(graph: Graph, rel: Rel, sargs: list[Sarg]) -> list[Index]:
         return []
     indexes = usable_indexes(rel.table, graph.texts.get(rel.id, set()), sargs)
     plain = [s for s in sargs if s.kind != SargKind.OR]
-    direct = next((i for i in indexes if serves(i, plain)), None)
+    direct = next((i for i in indexes if serves(i, searching(i, plain))), None)
     if direct is not None:
         return [direct]
     for sarg in sargs:

@@ -165,7 +165,7 @@ def normalise_expression(expression: exp.Expression) -> str:
             cast.replace(cast.this)
     if isinstance(copy, exp.Cast):
         copy = copy.this
-    return copy.sql(dialect="postgres", normalize=True, pretty=False).lower()
+    return copy.sql(dialect="postgres", normalize=True, pretty=False)
 
 
 def _name(node: exp.Expression | None) -> str:

@@ -8,14 +8,18 @@ mutates. Rules are listed explicitly in :data:`checks.registry.RULES`.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any, ClassVar
 
-from models.design import Design, Location
+from models.design import Design, Location, kind_of
 
-__all__ = ["Context", "Finding", "Rule", "Severity"]
+__all__ = ["ELEMENT_KINDS", "Context", "Finding", "Option", "Rule", "Severity"]
+
+#: The element kinds a rule may name in ``reads`` and ``scope`` (``decision`` in ``scope``
+#: iterates the design's decisions).
+ELEMENT_KINDS = ("service", "datastore", "queue", "external", "client")
 
 
 class Severity(str, Enum):
@@ -44,6 +48,8 @@ class Finding:
         location: ``file:line:col`` of the element when the design came from a file.
         rule: The rule's dotted name.
         related: Other element ids involved (a cycle's members, the services sharing a store).
+        path: Source-map path to point at when it is more precise than the element's own
+            (e.g. ``services.a.pools.orders-db``); empty to derive it from ``element``.
     """
 
     code: str
@@ -54,6 +60,7 @@ class Finding:
     location: Location | None = None
     rule: str = ""
     related: tuple[str, ...] = ()
+    path: str = ""
 
     @property
     def id(self) -> str:
@@ -78,8 +85,21 @@ class Context:
         return self.options.get(f"{rule.name}.{name}", default)
 
 
+@dataclass(frozen=True, slots=True)
+class Option:
+    """A documented threshold of a rule, set in ``checks.options`` as ``<rule>.<name>``."""
+
+    default: Any
+    help: str
+
+
 class Rule:
-    """Base class of every rule. Subclasses set the class attributes and ``check``."""
+    """Base class of every rule. Subclasses set the class attributes and ``check``.
+
+    A rule that reviews elements one at a time sets ``scope`` (the element kinds it visits,
+    or ``decision``) and implements ``check_element`` instead of ``check``: the incremental
+    checker then re-checks only the elements an edit touched, plus those ``related`` names.
+    """
 
     code: ClassVar[str] = ""
     name: ClassVar[str] = ""
@@ -88,13 +108,48 @@ class Rule:
     #: What the rule reads, for incremental re-checks: element kinds (``service``,
     #: ``datastore``...), ``relations``, ``decisions``, ``flows``, ``info``.
     reads: ClassVar[frozenset[str]] = frozenset()
+    #: Kinds checked one element at a time by ``check_element`` (empty: whole-design rule).
+    scope: ClassVar[frozenset[str]] = frozenset()
+    #: Documented thresholds by option name (read with :meth:`option`).
+    options: ClassVar[Mapping[str, Option]] = {}
 
     def check(self, design: Design, context: Context) -> Iterator[Finding]:
         """Yield findings; never print, raise or mutate."""
+        if not self.scope:
+            raise NotImplementedError
+        for element_id in self.scope_ids(design):
+            yield from self.check_element(design, element_id, context)
+
+    def check_element(self, design: Design, element_id: str, context: Context) -> Iterator[Finding]:
+        """Findings of one element in ``scope`` (only called for ids in :meth:`in_scope`)."""
         raise NotImplementedError
 
+    def related(self, design: Design, element_id: str, element: Any) -> Iterable[str]:
+        """Other ids whose findings may change when ``element_id`` (now or formerly
+        ``element``) changes, e.g. the datastores a service holds pools for."""
+        return ()
+
+    def scope_ids(self, design: Design) -> Iterator[str]:
+        """The ids ``check`` visits: elements of the kinds in ``scope``, then decisions."""
+        if self.scope & set(ELEMENT_KINDS):
+            for element_id, element in design.elements():
+                if kind_of(element).value in self.scope:
+                    yield element_id
+        if "decision" in self.scope:
+            yield from design.decisions
+
+    def in_scope(self, design: Design, element_id: str) -> bool:
+        """Whether ``element_id`` exists and is of a kind in ``scope``."""
+        if element_id in design:
+            return design.kind(element_id).value in self.scope
+        return "decision" in self.scope and element_id in design.decisions
+
+    def option(self, context: Context, name: str) -> Any:
+        """The value of one of the declared ``options`` (its default when not configured)."""
+        return context.option(self, name, self.options[name].default)
+
     def finding(self, element: str, message: str, hint: str = "",
-                related: tuple[str, ...] = ()) -> Finding:
+                related: tuple[str, ...] = (), path: str = "") -> Finding:
         """A finding of this rule at its default severity (the engine applies overrides)."""
         return Finding(self.code, self.default_severity, element, message, hint,
-                       rule=self.name, related=related)
+                       rule=self.name, related=related, path=path)

@@ -1,0 +1,80 @@
+"""Every rule, listed explicitly and in order; lookups by code, name or group.
+
+The CLI's ``rules`` listing, ``docs/rules.md``, the SARIF rule metadata and the studio's
+problem list are all generated from :data:`RULES`. Nothing registers itself: to add a rule,
+import it here and add one line to the tuple under its group's header.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from checks.base import Rule
+from checks.rules import meta, sla, structure
+from models.design import did_you_mean
+
+__all__ = ["GROUPS", "RULES", "UnknownRuleError", "by_code", "by_name", "resolve"]
+
+RULES: tuple[Rule, ...] = (
+    # --- engine (ARC0xx): reported by the engine itself ---------------------------------
+    meta.UnusedSuppression(),
+    meta.InvalidCheckConfig(),
+    meta.RuleError(),
+    # --- structure (ARC1xx) ---------------------------------------------------------------
+    structure.SyncCallCycle(),
+    structure.AsyncCycle(),
+    structure.NoRelations(),
+    structure.ServiceWithoutPurpose(),
+    structure.SharedDatabase(),
+    structure.GodService(),
+    # --- SLA and load (ARC2xx) ------------------------------------------------------------
+    sla.MissingSla(),
+    sla.ConnectionExhaustion(),
+    sla.UnboundedTableGrowth(),
+    sla.HotPartition(),
+    # --- API (ARC3xx) ---------------------------------------------------------------------
+    # --- resilience (ARC4xx) --------------------------------------------------------------
+    # --- security (ARC5xx) ----------------------------------------------------------------
+    # --- observability (ARC6xx) -----------------------------------------------------------
+    # --- decisions (ARC7xx) ---------------------------------------------------------------
+    # --- SQL and indexes (ARC8xx) ---------------------------------------------------------
+    # unindexed-query, unindexed-foreign-key, redundant-index: wrappers of
+    # checks/index_advisor, wired by the index advisor's owner.
+)
+
+#: The known groups, in registry order.
+GROUPS: tuple[str, ...] = tuple(dict.fromkeys(g for rule in RULES for g in rule.groups))
+
+
+class UnknownRuleError(ValueError):
+    """A selector names no rule code, rule name or group; the message suggests one."""
+
+
+def by_code(code: str, rules: Iterable[Rule] = RULES) -> Rule | None:
+    """The rule with ``code`` (case-insensitive), or None."""
+    code = code.upper()
+    return next((rule for rule in rules if rule.code == code), None)
+
+
+def by_name(name: str, rules: Iterable[Rule] = RULES) -> Rule | None:
+    """The rule named ``name``, or None."""
+    return next((rule for rule in rules if rule.name == name), None)
+
+
+def resolve(selector: str, rules: Iterable[Rule] = RULES) -> tuple[Rule, ...]:
+    """The rules a selector means: a code (``ARC202``), a name or a group.
+
+    Raises:
+        UnknownRuleError: nothing matches; the message carries a "did you mean" hint.
+    """
+    rules = tuple(rules)
+    rule = by_code(selector, rules) or by_name(selector, rules)
+    if rule is not None:
+        return (rule,)
+    grouped = tuple(r for r in rules if selector in r.groups)
+    if grouped:
+        return grouped
+    choices = [r.code for r in rules] + [r.name for r in rules]
+    choices += [g for r in rules for g in r.groups]
+    hint = did_you_mean(selector, choices) or "run 'archstudio rules' for the list"
+    raise UnknownRuleError(f"unknown rule or group '{selector}'; {hint}")

@@ -3,7 +3,8 @@
 A comment line ``-- name: NAME`` names the statement that follows it; sqlc's
 ``-- name: GetAuthor :one`` and aiosql's operator suffixes (``get-all!``, ``count$``)
 are accepted, the name being the first word without the suffix. Statements without a
-name are called ``query-1``, ``query-2``, ... in file order. Each statement keeps the
+name (before the first marker, or after the first statement under a marker) are
+called ``query-1``, ``query-2``, ... in file order. Each statement keeps the
 1-based line and column where it starts, for error messages.
 """
 
@@ -36,8 +37,8 @@ def split_queries(text: str, dialect: str = "postgres") -> list[Query]:
     for name, start, end in regions:
         for position, chunk_text, line, col in _statements(text, start, end, dialect):
             if name is None or position > 0:
-                unnamed += name is None
-                label = f"query-{unnamed}" if name is None else f"{name}-{position + 1}"
+                unnamed += 1
+                label = f"query-{unnamed}"
             else:
                 label = name
             queries.append(Query(label, chunk_text, line, col))

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from checks.base import Rule
-from checks.rules import meta, sla, structure
+from checks.rules import api, decisions, meta, observability, resilience, security, sla, structure
 from models.design import did_you_mean
 
 __all__ = ["GROUPS", "RULES", "UnknownRuleError", "by_code", "by_name", "resolve"]
@@ -33,10 +33,32 @@ RULES: tuple[Rule, ...] = (
     sla.UnboundedTableGrowth(),
     sla.HotPartition(),
     # --- API (ARC3xx) ---------------------------------------------------------------------
+    api.UnversionedPath(),
+    api.UnpaginatedCollection(),
+    api.LongRunningWithoutAsync(),
+    api.MissingErrorResponses(),
+    api.UnauthenticatedEndpoint(),
+    api.MissingRateLimit(),
+    api.RetriedPostWithoutIdempotency(),
     # --- resilience (ARC4xx) --------------------------------------------------------------
+    resilience.MissingTimeout(),
+    resilience.MissingCircuitBreaker(),
+    resilience.RetryWithoutBackoff(),
+    resilience.CalleeTimeoutExceedsCaller(),
+    resilience.SinglePointOfFailure(),
     # --- security (ARC5xx) ----------------------------------------------------------------
+    security.PlaintextAcrossTrustBoundary(),
+    security.PersonalDataUnencrypted(),
+    security.SecretInDesign(),
     # --- observability (ARC6xx) -----------------------------------------------------------
+    observability.MissingTelemetry(),
+    observability.SlaWithoutAlert(),
+    observability.UnmonitoredCriticalHop(),
     # --- decisions (ARC7xx) ---------------------------------------------------------------
+    decisions.IncompleteDecision(),
+    decisions.OverdueReview(),
+    decisions.SupersededWithoutSuccessor(),
+    decisions.UnknownReference(),
     # --- SQL and indexes (ARC8xx) ---------------------------------------------------------
     # unindexed-query, unindexed-foreign-key, redundant-index: wrappers of
     # checks/index_advisor, wired by the index advisor's owner.

@@ -81,8 +81,12 @@ class Context:
     today: Any = None  # datetime.date; injectable so date-based rules are testable
 
     def option(self, rule: Rule, name: str, default: Any) -> Any:
-        """The value of ``<rule name>.<name>`` from the design's ``checks.options``."""
-        return self.options.get(f"{rule.name}.{name}", default)
+        """The value of ``<rule name>.<name>`` from the design's ``checks.options``; the rule's
+        short name (without its group, e.g. ``god-service.max-endpoints``) works too."""
+        for key in (f"{rule.name}.{name}", f"{rule.short_name}.{name}"):
+            if key in self.options:
+                return self.options[key]
+        return default
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,6 +116,11 @@ class Rule:
     scope: ClassVar[frozenset[str]] = frozenset()
     #: Documented thresholds by option name (read with :meth:`option`).
     options: ClassVar[Mapping[str, Option]] = {}
+
+    @property
+    def short_name(self) -> str:
+        """The name without its group prefix (``structure.god-service`` -> ``god-service``)."""
+        return self.name.partition(".")[2] or self.name
 
     def check(self, design: Design, context: Context) -> Iterator[Finding]:
         """Yield findings; never print, raise or mutate."""

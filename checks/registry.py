@@ -79,8 +79,10 @@ def by_code(code: str, rules: Iterable[Rule] = RULES) -> Rule | None:
 
 
 def by_name(name: str, rules: Iterable[Rule] = RULES) -> Rule | None:
-    """The rule named ``name``, or None."""
-    return next((rule for rule in rules if rule.name == name), None)
+    """The rule named ``name`` (``structure.god-service``, or just ``god-service``), or None."""
+    rules = tuple(rules)
+    return next((rule for rule in rules if rule.name == name), None) or \
+        next((rule for rule in rules if rule.short_name == name), None)
 
 
 def resolve(selector: str, rules: Iterable[Rule] = RULES) -> tuple[Rule, ...]:

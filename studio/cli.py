@@ -171,6 +171,130 @@ def _run_sql(args: argparse.Namespace) -> int:
     return advise.run(args)
 
 
+# --------------------------------------------------------------------------- check, rules
+
+_FAIL_ON = ("error", "warning", "info")
+
+
+def _selectors(values: Sequence[str] | None) -> list[str]:
+    return [s.strip() for v in values or () for s in v.split(",") if s.strip()]
+
+
+def _add_check(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("files", nargs="+", type=Path, metavar="FILE", help="design files")
+    parser.add_argument("--format", choices=("text", "json", "sarif"), default="text",
+                        help="output format (default: text)")
+    parser.add_argument("--fail-on", choices=_FAIL_ON, default="error",
+                        help="exit 1 when a finding is at or above this severity "
+                        "(default: error)")
+    parser.add_argument("--select", action="append", metavar="RULES",
+                        help="only these rules: codes, names or groups, comma-separated "
+                        "(replaces the design's checks.select)")
+    parser.add_argument("--ignore", action="append", metavar="RULES",
+                        help="skip these rules: codes, names or groups, comma-separated")
+    parser.add_argument("--today", type=_date, metavar="YYYY-MM-DD",
+                        help="the date to review against (default: today)")
+
+
+def _date(text: str) -> object:
+    import datetime as dt
+
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a date (YYYY-MM-DD)") from None
+
+
+def _run_check(args: argparse.Namespace) -> int:
+    from checks.base import Severity
+    from checks.engine import Engine
+    from checks.registry import UnknownRuleError
+    from models.io import LoadError, load_design
+
+    try:
+        engine = Engine(select=_selectors(args.select) or None,
+                        ignore=_selectors(args.ignore), today=args.today)
+    except UnknownRuleError as exc:
+        print(f"archstudio check: {exc}", file=sys.stderr)
+        return EXIT_INVALID
+    progress = _Progress()
+    reports, invalid = [], False
+    for path in args.files:
+        try:
+            design = load_design(path)
+        except LoadError as exc:
+            for problem in exc.problems:
+                print(problem, file=sys.stderr)
+            invalid = True
+            continue
+        reports.append(engine.run(design, progress=progress.for_file(path)))
+    progress.done()
+    _print_reports(args.format, reports, engine)
+    threshold = Severity(args.fail_on).rank
+    if invalid:
+        return EXIT_INVALID
+    failed = any(f.severity.rank >= threshold for r in reports for f in r.findings)
+    return EXIT_FINDINGS if failed else EXIT_OK
+
+
+def _print_reports(fmt: str, reports: list, engine: object) -> None:
+    import os
+
+    from checks import output
+
+    if fmt == "json":
+        sys.stdout.write(output.format_json(reports))
+    elif fmt == "sarif":
+        rules = getattr(engine, "rules", ())
+        sys.stdout.write(output.format_sarif(reports, rules, version=_version()))
+    else:
+        colour = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+        sys.stdout.write(output.format_text(reports, colour=colour))
+
+
+class _Progress:
+    """Rule-by-rule progress on stderr, only on a terminal and only once a run passes 1 s."""
+
+    def __init__(self) -> None:
+        import time
+
+        self._clock = time.monotonic
+        self._start = self._clock()
+        self._shown = False
+
+    def for_file(self, path: Path) -> Callable[[int, int, object], None]:
+        def report(done: int, total: int, rule: object) -> None:
+            if self._clock() - self._start > 1.0 and sys.stderr.isatty():
+                name = getattr(rule, "name", "")
+                sys.stderr.write(f"\r\x1b[Kchecking {path}: {done + 1}/{total} {name}")
+                sys.stderr.flush()
+                self._shown = True
+        return report
+
+    def done(self) -> None:
+        if self._shown:
+            sys.stderr.write("\r\x1b[K")
+            sys.stderr.flush()
+
+
+def _add_rules(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("-v", "--verbose", action="store_true",
+                        help="also print each rule's anti-pattern, best practice and options")
+    parser.add_argument("--format", choices=("text", "markdown"), default="text",
+                        help="'markdown' prints docs/rules.md")
+
+
+def _run_rules(args: argparse.Namespace) -> int:
+    from checks import output
+    from checks.registry import RULES
+
+    if args.format == "markdown":
+        sys.stdout.write(output.rules_markdown(RULES))
+    else:
+        sys.stdout.write(output.rules_text(RULES, verbose=args.verbose))
+    return EXIT_OK
+
+
 # --------------------------------------------------------------------------- registry
 
 #: The subcommands, in the order ``--help`` lists them. ``check``, ``export`` and ``sql`` are
@@ -179,6 +303,9 @@ COMMANDS: tuple[Command, ...] = (
     Command("validate", "load and check design files against the format", _add_validate,
             _run_validate),
     Command("fmt", "rewrite design files in canonical form", _add_fmt, _run_fmt),
+    Command("check", "review design files against the rules (see 'archstudio rules')",
+            _add_check, _run_check),
+    Command("rules", "list the review's rules", _add_rules, _run_rules),
     Command("schema", "print the JSON Schema of the design format", _add_schema, _run_schema),
     Command("sql", "SQL tools: 'sql advise' checks queries against a schema's indexes",
             _add_sql, _run_sql),

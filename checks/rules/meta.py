@@ -34,7 +34,7 @@ class UnusedSuppression(_EngineRule):
     """
 
     code = "ARC000"
-    name = "unused-suppression"
+    name = "engine.unused-suppression"
     default_severity = Severity.INFO
     reads = frozenset({"info"})
 
@@ -50,7 +50,7 @@ class InvalidCheckConfig(_EngineRule):
     """
 
     code = "ARC001"
-    name = "invalid-check-config"
+    name = "engine.invalid-check-config"
     default_severity = Severity.WARNING
     reads = frozenset({"info"})
 
@@ -66,5 +66,5 @@ class RuleError(_EngineRule):
     """
 
     code = "ARC002"
-    name = "rule-error"
+    name = "engine.rule-error"
     default_severity = Severity.ERROR

@@ -28,6 +28,14 @@ def _about(value: float) -> str:
     return f"{value:.4g}"
 
 
+def _span(duration: Duration) -> str:
+    """``2555d`` -> ``7 years``, ``730d`` -> ``2 years``, else as written."""
+    years = duration.seconds / 31_536_000
+    if years >= 1 and abs(years - round(years)) < 0.01:
+        return f"{round(years)} year{'s' if round(years) != 1 else ''}"
+    return str(duration)
+
+
 def _public_endpoints(service: Service) -> list[str]:
     return [eid for eid, e in service.endpoints.items()
             if (service.public if e.public is None else e.public)]
@@ -47,7 +55,7 @@ class MissingSla(Rule):
     """
 
     code = "ARC201"
-    name = "missing-sla"
+    name = "sla.missing-sla"
     groups = ("sla",)
     default_severity = Severity.WARNING
     reads = frozenset({"service"})
@@ -108,7 +116,7 @@ class ConnectionExhaustion(Rule):
     """
 
     code = "ARC202"
-    name = "connection-exhaustion"
+    name = "sla.connection-exhaustion"
     groups = ("sla", "load")
     default_severity = Severity.ERROR
     reads = frozenset({"service", "datastore"})
@@ -164,7 +172,7 @@ class UnboundedTableGrowth(Rule):
     """
 
     code = "ARC203"
-    name = "unbounded-table-growth"
+    name = "sla.unbounded-table-growth"
     groups = ("sla", "load")
     default_severity = Severity.WARNING
     reads = frozenset({"datastore"})
@@ -204,9 +212,9 @@ def _projection(table: Table, horizon: Duration) -> tuple[float, str]:
         return rows, "rows today"
     if table.retention is not None:
         kept = table.growth.over(table.retention)
-        return max(rows, kept), f"{table.growth} kept {table.retention}"
+        return max(rows, kept), f"{table.growth} kept {_span(table.retention)}"
     grown = rows + table.growth.over(horizon)
-    return grown, f"{table.growth} with no retention, within {horizon}"
+    return grown, f"{table.growth} with no retention, within {_span(horizon)}"
 
 
 #: Engines whose first primary-key column is the partition (distribution) key.
@@ -228,7 +236,7 @@ class HotPartition(Rule):
     """
 
     code = "ARC204"
-    name = "hot-partition"
+    name = "sla.hot-partition"
     groups = ("sla", "load")
     default_severity = Severity.WARNING
     reads = frozenset({"datastore", "queue"})

@@ -102,7 +102,7 @@ class SyncCallCycle(Rule):
     """
 
     code = "ARC101"
-    name = "sync-call-cycle"
+    name = "structure.sync-call-cycle"
     groups = ("structure",)
     default_severity = Severity.ERROR
     reads = frozenset({"relations"})
@@ -137,7 +137,7 @@ class AsyncCycle(Rule):
     """
 
     code = "ARC102"
-    name = "async-cycle"
+    name = "structure.async-cycle"
     groups = ("structure",)
     default_severity = Severity.INFO
     reads = frozenset({"relations"})
@@ -175,7 +175,7 @@ class NoRelations(Rule):
     """
 
     code = "ARC103"
-    name = "no-relations"
+    name = "structure.no-relations"
     groups = ("structure",)
     default_severity = Severity.WARNING
     reads = _ALL_KINDS | {"relations"}
@@ -205,7 +205,7 @@ class ServiceWithoutPurpose(Rule):
     """
 
     code = "ARC104"
-    name = "service-without-purpose"
+    name = "structure.service-without-purpose"
     groups = ("structure",)
     default_severity = Severity.WARNING
     reads = frozenset({"service"})
@@ -244,7 +244,7 @@ class SharedDatabase(Rule):
     """
 
     code = "ARC105"
-    name = "shared-database"
+    name = "structure.shared-database"
     groups = ("structure",)
     default_severity = Severity.WARNING
     reads = frozenset({"service", "datastore", "relations"})
@@ -302,7 +302,7 @@ class GodService(Rule):
     """
 
     code = "ARC106"
-    name = "god-service"
+    name = "structure.god-service"
     groups = ("structure",)
     default_severity = Severity.WARNING
     reads = frozenset({"service", "datastore", "relations"})

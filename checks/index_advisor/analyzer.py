@@ -106,7 +106,7 @@ def parse_query(query: Query, dialect: str) -> exp.Expression:
     Raises:
         QueryError: With the position in the file of the problem.
     """
-    depth, at = max_paren_depth(query.text)
+    depth, at = max_paren_depth(query.text) if query.text.count("(") > MAX_NESTING else (0, 0)
     if depth > MAX_NESTING:
         line, col = _file_position(query, *_line_col(query.text, at))
         raise QueryError(

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 
 from sqlglot import exp
 
+from checks.index_advisor.canon import canonical
 from checks.index_advisor.graph import Graph, Rel, Sarg, SargKind
 from checks.index_advisor.schema import Schema, Table, normalise_expression
 
@@ -141,6 +142,7 @@ class GraphBuilder:
         self.ctes: dict[str, _Cte] = {}
         self.cte_refs: dict[str, int] = {}
         self.outer_on: dict[str, list[exp.Expression]] = {}
+        self.nested = True
 
     # ---- statements -------------------------------------------------------------------
 
@@ -260,7 +262,7 @@ class GraphBuilder:
         conjuncts = list(_conjuncts(where))
         graph = scope.graph
         unreduced = set(nullable or ())
-        for conjunct in conjuncts:
+        for conjunct in conjuncts if unreduced else ():
             if not _is_null_test(conjunct):
                 for rel in self._rels_of(conjunct, scope) & unreduced:
                     graph.rels[rel].after.clear()
@@ -268,7 +270,7 @@ class GraphBuilder:
                     for on in self.outer_on.pop(rel, []):
                         self.predicate(on, scope)
         for conjunct in conjuncts:
-            if self._rels_of(conjunct, scope) & unreduced:
+            if unreduced and self._rels_of(conjunct, scope) & unreduced:
                 self._separate_subqueries(conjunct, scope)
                 continue
             self.predicate(conjunct, scope)
@@ -630,6 +632,11 @@ class GraphBuilder:
 
     def deps(self, node: exp.Expression, scope: Scope) -> frozenset[str]:
         """Relations of ``scope.graph`` whose values ``node`` needs."""
+        if isinstance(node, _LEAVES):
+            return frozenset()
+        if isinstance(node, exp.Column):
+            ref = scope.resolve(node, scope.graph)
+            return ref.deps if ref.graph is scope.graph else frozenset()
         found: set[str] = set()
         for column in _columns_outside_queries(node):
             ref = scope.resolve(column, scope.graph)
@@ -654,6 +661,8 @@ class GraphBuilder:
         return {d for d in deps if d in scope.graph.rels and not scope.graph.rels[d].opaque}
 
     def _separate_subqueries(self, node: exp.Expression, scope: Scope) -> None:
+        if not self.nested:
+            return
         for query in _top_queries(node):
             self.statement(query, scope)
 
@@ -661,11 +670,20 @@ class GraphBuilder:
 def build_graphs(statement: exp.Expression, schema: Schema) -> list[Graph]:
     """Return the graphs (independently planned blocks) of ``statement``."""
     builder = GraphBuilder(schema)
+    builder.nested = _has_subquery(statement)
     builder.statement(statement)
     return builder.graphs
 
 
 # ---- module helpers ---------------------------------------------------------------------
+
+
+_LEAVES = (exp.Literal, exp.Null, exp.Placeholder, exp.Parameter, exp.Boolean)
+
+
+def _has_subquery(statement: exp.Expression) -> bool:
+    """Whether any query is nested inside ``statement`` (else subquery walks are skipped)."""
+    return any(q is not statement for q in statement.find_all(exp.Query))
 
 
 def _as_list(value: object) -> list[exp.Expression]:
@@ -783,4 +801,4 @@ def _references(query: exp.Expression, name: str) -> bool:
 
 
 def _sql(node: exp.Expression) -> str:
-    return node.sql(dialect="postgres")
+    return canonical(node)

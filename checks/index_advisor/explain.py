@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 import sqlglot
 from sqlglot import exp
+from sqlglot.dialects.dialect import Dialect
+from sqlglot.generator import Generator
 
 from checks.index_advisor.graph import (
     Graph,
@@ -124,7 +127,13 @@ def create_index_sql(table: str, keys: list[str], dialect: str) -> str:
             params=exp.IndexParameters(columns=columns),
         ),
     )
-    return create.sql(dialect=dialect)
+    return _generator(dialect).generate(create)
+
+
+@lru_cache(maxsize=8)
+def _generator(dialect: str) -> Generator:
+    """One generator per dialect (creating one per statement costs more than generating)."""
+    return Dialect.get_or_raise(dialect).generator()
 
 
 def _key_expression(key: str) -> exp.Expression:

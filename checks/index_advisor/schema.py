@@ -29,6 +29,7 @@ import sqlglot
 from sqlglot import exp
 from sqlglot.errors import ParseError, TokenError
 
+from checks.index_advisor.canon import canonical
 from checks.index_advisor.sqltext import (
     SqlTextError,
     blank_meta_commands,
@@ -150,22 +151,12 @@ class Schema:
 
 
 def normalise_expression(expression: exp.Expression) -> str:
-    """Canonical text of an index key or predicate: unqualified, lower case, no casts.
+    """Canonical text of an index key or predicate: unqualified, no casts.
 
     Used both for expression-index keys and for matching query expressions against
-    them, so the two sides are normalised the same way.
+    them, so the two sides are normalised the same way (see :mod:`.canon`).
     """
-    copy = expression.copy()
-    for column in copy.find_all(exp.Column):
-        column.set("table", None)
-        column.set("db", None)
-        column.set("catalog", None)
-    for cast in list(copy.find_all(exp.Cast)):
-        if cast.this is not None and cast is not copy:
-            cast.replace(cast.this)
-    if isinstance(copy, exp.Cast):
-        copy = copy.this
-    return copy.sql(dialect="postgres", normalize=True, pretty=False)
+    return canonical(expression)
 
 
 def _name(node: exp.Expression | None) -> str:

@@ -50,6 +50,7 @@ RULES: tuple[Rule, ...] = (
     security.PlaintextAcrossTrustBoundary(),
     security.PersonalDataUnencrypted(),
     security.SecretInDesign(),
+    security.SecretInNotes(),
     # --- observability (ARC6xx) -----------------------------------------------------------
     observability.MissingTelemetry(),
     observability.SlaWithoutAlert(),

@@ -289,8 +289,9 @@ class UnauthenticatedEndpoint(Rule):
     """An endpoint reachable from outside requires no authentication.
 
     *Anti-pattern*: a service that is public, or that a client or external system calls
-    directly, with endpoints that state no ``auth`` (and no ``security.authn`` on the service),
-    or that accept anonymous writes.
+    directly, with endpoints that state no ``auth``, or that accept anonymous writes. An
+    endpoint without ``auth`` inherits the service's ``security.authn`` only when none of the
+    service's endpoints states its own ``auth``; otherwise the one left out is reported.
 
     *Best practice*: authenticate every exposed endpoint (``auth: bearer`` / OAuth2, mTLS or
     signed webhooks). Anonymous access must be a visible choice: ``auth: none`` is accepted on
@@ -309,14 +310,15 @@ class UnauthenticatedEndpoint(Rule):
     def check_element(self, design: Design, element_id: str, context: Context) -> Iterator[Finding]:
         """A finding per exposed endpoint of the service that needs no authentication."""
         service = _service(design, element_id)
+        inherits = _inherits_authn(service)
         for endpoint_id, endpoint, why in service_endpoints(design, element_id, service):
             auth = endpoint.auth.strip().lower()
             if auth and auth not in _NO_AUTH:
                 continue
             if auth and endpoint.method not in _UNSAFE:
                 continue  # a deliberate anonymous read
-            if not auth and service.security and service.security.authn:
-                continue  # inherits the service's authentication
+            if not auth and inherits:
+                continue
             yield self._finding(element_id, endpoint_id, endpoint, why, declared=bool(auth))
 
     def _finding(
@@ -325,7 +327,7 @@ class UnauthenticatedEndpoint(Rule):
         what = (
             f"accepts anonymous {endpoint.method.value} requests ('auth: {endpoint.auth}')"
             if declared
-            else "requires no authentication (no 'auth', no security.authn on the service)"
+            else "declares no authentication ('auth' is not set)"
         )
         return self.finding(
             _eid(service_id, endpoint_id),
@@ -334,6 +336,13 @@ class UnauthenticatedEndpoint(Rule):
             "the service); if it must stay anonymous, rate-limit it and suppress this finding "
             "with the reason",
         )
+
+
+def _inherits_authn(service: Service) -> bool:
+    """Endpoints without ``auth`` inherit ``security.authn`` only when no endpoint of the
+    service states its own: once some do, a missing one stands out as unauthenticated."""
+    has_authn = bool(service.security and service.security.authn)
+    return has_authn and not any(e.auth for e in service.endpoints.values())
 
 
 class MissingRateLimit(Rule):

@@ -144,7 +144,7 @@ class UnknownReference(Rule):
     and its links lead nowhere.
 
     *Best practice*: keep ``concerns`` pointing at element ids (or ``service.endpoint``,
-    ``datastore.table``, relation ``source.kind.target`` and flow ids) and ``supersedes`` /
+    ``datastore.table``, relation ``source.kind.target``) and ``supersedes`` /
     ``superseded_by`` at decision ids; rename references when an element is renamed.
     """
 
@@ -153,7 +153,7 @@ class UnknownReference(Rule):
     groups = ("decisions",)
     default_severity = Severity.ERROR
     reads = frozenset(
-        {"decisions", "service", "datastore", "queue", "external", "client", "relations", "flows"}
+        {"decisions", "service", "datastore", "queue", "external", "client", "relations"}
     )
 
     scope = frozenset({"decision"})
@@ -203,7 +203,7 @@ class UnknownReference(Rule):
 
 def _resolves(design: Design, ref: str) -> bool:
     """Cheap membership test, so a decision is checked without listing the whole design."""
-    if ref in design or ref in design.flows:
+    if ref in design:
         return True
     head, _, rest = ref.partition(".")
     if not rest or head not in design:
@@ -222,5 +222,4 @@ def _concern_targets(design: Design) -> set[str]:
     for store_id, store in design.datastores():
         targets.update(f"{store_id}.{table}" for table in store.tables)
     targets.update(rel.id for rel in design.relations())
-    targets.update(design.flows)
     return targets

@@ -5,8 +5,10 @@ secrets written into the design.
 from __future__ import annotations
 
 import dataclasses
+import functools
+import operator
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from typing import Any
 
@@ -14,12 +16,17 @@ from checks.base import Context, Finding, Rule, Severity
 from models.design import Design
 from models.elements import Datastore, Element, ElementKind, RelationKind, Service
 
-__all__ = ["PersonalDataUnencrypted", "PlaintextAcrossTrustBoundary", "SecretInDesign"]
+__all__ = [
+    "PersonalDataUnencrypted",
+    "PlaintextAcrossTrustBoundary",
+    "SecretInDesign",
+    "SecretInNotes",
+]
 
 _ALL_KINDS = frozenset(kind.value for kind in ElementKind)
 
 #: Zones reachable by anyone: plaintext there is readable on the internet.
-_OPEN_ZONES = frozenset({"public", "external", "edge"})
+_OPEN_ZONES = frozenset({"public", "internet", "external", "edge", "dmz"})
 
 #: Protocols whose name already says the channel is encrypted.
 _TLS_PROTOCOLS = re.compile(r"\b(?:https|grpcs|wss|mtls|tls|ssl|sftp|amqps|rediss)\b", re.I)
@@ -36,8 +43,9 @@ class PlaintextAcrossTrustBoundary(Rule):
     trust zones. Zones are the elements' ``zone``; when unset, clients are ``public``,
     externals ``external``, public services ``edge`` and everything else ``internal``. An
     encrypted protocol (``https``, ``grpcs``...) or a datastore with ``encryption.in_transit``
-    counts as TLS. Plaintext from or to the open zones (``public``, ``external``, ``edge``) or
-    with declared ``data`` classes is an error; between two internal zones, a warning.
+    counts as TLS. Plaintext from or to the open zones (``public``, ``internet``, ``external``,
+    ``edge``, ``dmz``) or with declared ``data`` classes is an error; between two internal
+    zones, a warning.
     """
 
     code = "ARC501"
@@ -200,31 +208,16 @@ class SecretInDesign(Rule):
     groups = ("security",)
     default_severity = Severity.ERROR
     reads = frozenset(
-        {
-            "service",
-            "datastore",
-            "queue",
-            "external",
-            "client",
-            "relations",
-            "decisions",
-            "flows",
-            "info",
-        }
+        {"service", "datastore", "queue", "external", "client", "relations", "decisions"}
     )
 
-    #: Elements (with the relations they initiate) and decisions are checked one at a time;
-    #: the design header, flows and the checks section by :meth:`check` on top.
+    #: Elements (with the relations they initiate) and decisions, one at a time; the header,
+    #: flows and checks section are ARC504's, so that an edit re-checks only what it touched.
     scope = _ALL_KINDS | {"decision"}
-
-    def check(self, design: Design, context: Context) -> Iterator[Finding]:
-        """Every element and decision, then the header, the flows and the checks section."""
-        yield from super().check(design, context)
-        yield from self._report(_design_texts(design))
 
     def check_element(self, design: Design, element_id: str, context: Context) -> Iterator[Finding]:
         """Secrets in one element (its endpoints and initiated relations) or decision."""
-        yield from self._report(_element_texts(design, element_id))
+        yield from self._report(_texts(_element_roots(design, element_id)))
 
     def _report(self, texts: Iterator[tuple[str, str, str]]) -> Iterator[Finding]:
         for element, field_path, text in texts:
@@ -235,15 +228,83 @@ class SecretInDesign(Rule):
                     "remove it from the design, refer to where it is stored instead "
                     "(e.g. ${DB_PASSWORD} or a Vault path), and rotate it: it is in the "
                     "file's history",
+                    path=field_path,
                 )
 
 
-#: Cheap pre-filter: a text that matches none of these cannot match any pattern above.
-_MAYBE_SECRET = re.compile(r"AKIA|ASIA|PRIVATE KEY|://|=|eyJ|gh[pousr]_|xox|_live_")
+class SecretInNotes(SecretInDesign):
+    """A secret is written into the design's header, flows or ``checks`` section.
+
+    *Anti-pattern*: a connection string with its password pasted into the summary, a token in
+    a flow step's message: the same leak as ARC503, in the parts of the design that are not
+    elements.
+
+    *Best practice*: as for ARC503: refer to where the secret is kept, and rotate it.
+    """
+
+    code = "ARC504"
+    name = "security.secret-in-notes"
+    groups = ("security",)
+    default_severity = Severity.ERROR
+    reads = frozenset({"info", "flows"})
+    scope = frozenset()
+
+    def check(self, design: Design, context: Context) -> Iterator[Finding]:
+        """The header, every flow and the checks section."""
+        yield from self._report(_texts(_design_roots(design)))
+
+
+#: Cheap pre-filter (plain substring tests run at C speed on an element's whole text): text
+#: that contains none of these cannot match a pattern above.
+_LITERALS = (
+    "AKIA",
+    "ASIA",
+    "PRIVATE KEY",
+    "eyJ",
+    "_live_",
+    "xox",
+    "ghp_",
+    "gho_",
+    "ghu_",
+    "ghs_",
+    "ghr_",
+)
+_KEYWORDS = (
+    "password",
+    "passwd",
+    "pwd",
+    "secret",
+    "api_key",
+    "apikey",
+    "access_token",
+    "accesstoken",
+    "auth_token",
+    "authtoken",
+)
+
+
+def _maybe_secret(text: str) -> bool:
+    if any(literal in text for literal in _LITERALS):
+        return True
+    if "://" in text and "@" in text:
+        return True
+    if "=" in text:
+        lowered = text.lower()
+        return any(keyword in lowered for keyword in _KEYWORDS)
+    return False
+
+
+#: Field types that cannot hold text (numbers, flags, vocabularies, quantities, dates).
+_NOT_TEXT = re.compile(
+    r"^(?:int|bool|float|Duration|Rate|Count|Percent|dt\.date|HttpMethod|Pagination|"
+    r"DecisionStatus|DatastoreEngine|DeliveryGuarantee|RelationKind|StepKind)(?: \| None)?$"
+)
+#: Relation fields that are ids, not text.
+_STRUCTURAL = frozenset({"kind", "source", "target"})
 
 
 def _secrets(text: str) -> Iterator[tuple[str, str]]:
-    if not _MAYBE_SECRET.search(text):
+    if not _maybe_secret(text):
         return
     seen: set[str] = set()
     for what, pattern, group in _SECRET_PATTERNS:
@@ -259,48 +320,98 @@ def _mask(secret: str) -> str:
     return f"{secret[:4]}… {len(secret)} characters" if len(secret) > 8 else "masked"
 
 
-def _element_texts(design: Design, element_id: str) -> Iterator[tuple[str, str, str]]:
-    """``(finding element, field path, text)`` for every string of an element and the
-    relations it initiates, or of a decision."""
+Root = tuple[Any, str, str]  # (value, source path, finding element or "" to derive it)
+
+
+def _element_roots(design: Design, element_id: str) -> list[Root]:
+    """What ARC503 scans for one id: the element and the relations it initiates, or the
+    decision."""
     if element_id not in design:
-        decision = design.decisions[element_id]
-        yield from ((element_id, p, t) for p, t in _walk(decision, f"decisions.{element_id}"))
-        return
-    element = design.element(element_id)
+        return [(design.decisions[element_id], f"decisions.{element_id}", element_id)]
     section = f"{design.kind(element_id).value}s.{element_id}"
-    for path, text in _walk(element, section):
-        yield _owner(element_id, element, path, section), path, text
+    roots: list[Root] = [(design.element(element_id), section, "")]
     for rel in design.out_relations(element_id):
-        yield from (
-            (rel.id, p, t) for p, t in _walk(rel, f"{section}.{rel.kind.value}.{rel.target}")
-        )
+        roots.append((rel, f"{section}.{rel.kind.value}.{rel.target}", rel.id))
+    return roots
 
 
-def _design_texts(design: Design) -> Iterator[tuple[str, str, str]]:
-    """The strings outside elements and decisions: header, flows, checks section."""
-    yield from (("design", p, t) for p, t in _walk(design.info, "design"))
-    for flow_id, flow in design.flows.items():
-        yield from ((flow_id, p, t) for p, t in _walk(flow, f"flows.{flow_id}"))
-    yield from (("checks", p, t) for p, t in _walk(design.checks, "checks"))
+def _design_roots(design: Design) -> list[Root]:
+    """What ARC504 scans: the header, the flows and the checks section."""
+    roots: list[Root] = [(design.info, "design", "design")]
+    roots += [(flow, f"flows.{fid}", fid) for fid, flow in design.flows.items()]
+    return [*roots, (design.checks, "checks", "checks")]
 
 
-def _owner(element_id: str, element: Element, path: str, section: str) -> str:
-    """Endpoints are sub-elements with their own finding id (``service.endpoint``)."""
-    if isinstance(element, Service) and path.startswith(f"{section}.endpoints."):
-        return f"{element_id}.{path.removeprefix(f'{section}.endpoints.').split('.')[0]}"
+def _texts(roots: list[Root]) -> Iterator[tuple[str, str, str]]:
+    """``(finding element, field path, text)`` for the strings of roots that may hold a
+    secret: all strings of a root are first searched at once, and only a root that matches
+    the pre-filter is walked field by field (the common case costs one regex search)."""
+    for value, path, owner in roots:
+        strings: list[str | None] = []
+        _collect(value, strings)
+        if not _maybe_secret("\n".join(filter(None, strings))):
+            continue
+        for field_path, text in _walk(value, path):
+            yield owner or _owner(path, field_path), field_path, text
+
+
+def _owner(section: str, path: str) -> str:
+    """The element id, or ``service.endpoint`` for text inside an endpoint."""
+    element_id = section.partition(".")[2]
+    prefix = f"{section}.endpoints."
+    if path.startswith(prefix):
+        return f"{element_id}.{path.removeprefix(prefix).split('.')[0]}"
     return element_id
 
 
+@functools.cache
+def _text_fields(cls: type) -> tuple[str, ...]:
+    return tuple(
+        f.name
+        for f in dataclasses.fields(cls)
+        if f.name not in _STRUCTURAL and not _NOT_TEXT.match(str(f.type))
+    )
+
+
+@functools.cache
+def _plan(cls: type) -> tuple[Callable[[Any], tuple[Any, ...]] | None, tuple[str, ...]]:
+    """A getter of the plain string fields of ``cls`` (one C call) and the other text
+    fields, which are walked."""
+    plain = [f.name for f in dataclasses.fields(cls) if str(f.type) in ("str", "str | None")]
+    nested = tuple(name for name in _text_fields(cls) if name not in plain)
+    if not plain:
+        return None, nested
+    getter = operator.attrgetter(*plain)
+    return (getter if len(plain) > 1 else lambda value: (getter(value),)), nested
+
+
+def _collect(value: Any, out: list[str | None]) -> None:
+    """Append every string inside ``value`` to ``out`` (``None`` for unset optional ones)."""
+    if type(value) is str:  # str-based enums are vocabularies, not text
+        out.append(value)
+    elif isinstance(value, dict | list | tuple):
+        for item in value.values() if isinstance(value, dict) else value:
+            if type(item) is str:  # inline: most items are strings
+                out.append(item)
+            elif item is not None:
+                _collect(item, out)
+    elif hasattr(type(value), "__dataclass_fields__"):
+        plain, nested = _plan(type(value))
+        if plain is not None:
+            out.extend(plain(value))
+        for name in nested:
+            _collect(getattr(value, name), out)
+
+
 def _walk(value: Any, path: str) -> Iterator[tuple[str, str]]:
-    if isinstance(value, str):
+    if type(value) is str:
         yield path, value
-    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
-        for f in dataclasses.fields(value):
-            if f.name not in ("kind", "source", "target"):
-                yield from _walk(getattr(value, f.name), f"{path}.{f.name}")
     elif isinstance(value, dict):
         for key, item in value.items():
             yield from _walk(item, f"{path}.{key}")
     elif isinstance(value, list | tuple):
         for index, item in enumerate(value):
             yield from _walk(item, f"{path}[{index}]")
+    elif hasattr(type(value), "__dataclass_fields__"):
+        for name in _text_fields(type(value)):
+            yield from _walk(getattr(value, name), f"{path}.{name}")

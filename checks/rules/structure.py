@@ -183,7 +183,9 @@ class NoRelations(Rule):
 
     def check_element(self, design: Design, element_id: str, context: Context) -> Iterator[Finding]:
         """A finding when the element has neither incoming nor outgoing relations."""
-        if design.graph.degree(element_id) == 0:
+        related = next(design.out_relations(element_id), None) or \
+            next(design.in_relations(element_id), None)
+        if related is None:
             kind = design.kind(element_id).value
             yield self.finding(
                 element_id,

@@ -28,14 +28,15 @@ class ExportOptions:
     """Options shared by all exporters.
 
     Attributes:
-        dialect: SQL dialect for DDL (``postgres``, ``mysql``, ``sqlite``).
+        dialect: SQL dialect for DDL (``postgres``, ``mysql``, ``sqlite``); empty (the
+            default) writes each datastore in its own engine's dialect (``--dialect`` overrides).
         review: The check engine's findings, for documents that include the quality review.
             Plain objects with ``id``, ``code``, ``severity``, ``element``, ``message``,
             ``hint`` (exporters do not import the check engine).
         extra: Exporter-specific settings.
     """
 
-    dialect: str = "postgres"
+    dialect: str = ""
     review: Sequence[Any] = ()
     extra: Mapping[str, Any] = field(default_factory=dict)
 

@@ -252,9 +252,10 @@ class Design:
         """Replace an element by a new version of the same kind."""
         old = self.element(element_id)
         if type(old) is not type(element):
+            new_kind = KIND_OF.get(type(element))
             raise ModelError(
                 f"'{element_id}' is a {kind_of(old).value}; it cannot become a "
-                f"{KIND_OF.get(type(element), type(element).__name__)}"
+                f"{new_kind.value if new_kind else type(element).__name__}"
             )
         if old == element:
             return

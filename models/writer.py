@@ -48,6 +48,8 @@ _RELATIONS_BEFORE = ("endpoints", "tables", "views", "queries", "events")
 _RELATION_SPEC = class_spec(Relation)
 _WIDTH = 1 << 30
 _ENTRY_RE = re.compile(r"\n(?=  \S)")
+_NUMBER_START = frozenset("0123456789+-.")
+_YAML12_NUMBER = re.compile(r"^[-+]?(\d+\.\d*|\.\d+|\d+)([eE][-+]?\d+)?$|^0o[0-7]+$")
 
 Node = yaml.Node
 _NEVER = object()  # the "default" of fields that are always written
@@ -58,7 +60,13 @@ def _scalar(tag: str, value: str) -> yaml.ScalarNode:
 
 
 def _text(value: str) -> yaml.ScalarNode:
-    return yaml.ScalarNode(STR_TAG, value, style="|" if "\n" in value else None)
+    if "\n" in value:
+        return yaml.ScalarNode(STR_TAG, value, style="|")
+    if value[:1] in _NUMBER_START and _YAML12_NUMBER.match(value):
+        # PyYAML (YAML 1.1) leaves `1e3` or `0o17` plain, but YAML 1.2 tools (editors'
+        # language servers, archstudio's own free-form reader) would read a number.
+        return yaml.ScalarNode(STR_TAG, value, style="'")
+    return yaml.ScalarNode(STR_TAG, value)
 
 
 def _mapping(pairs: list[tuple[Node, Node]], flow: bool = False) -> yaml.MappingNode:

@@ -245,7 +245,13 @@ class Reader:
             ):
                 return spec.default
             self.fail(node, f"'{spec.key}' needs a value", _example_hint(spec))
-        return self.reader(spec.info)(node, path)
+        try:
+            return self.reader(spec.info)(node, path)
+        except Invalid:
+            last = self.problems[-1] if self.problems else None
+            if last is not None and not last.hint:
+                last.hint = _example_hint(spec)
+            raise
 
     # -- containers
 
@@ -505,4 +511,26 @@ def _enum_converter(base: type[enum.Enum]) -> Callable[[str], Any]:
 
 
 def _example_hint(spec: FieldSpec) -> str:
-    return f"e.g. {spec.key}: {spec.example}" if spec.example is not None else ""
+    example = spec.example
+    if example is None and spec.info.kind == "scalar":
+        base = spec.info.base
+        example = _EXAMPLES.get(base)
+        if example is None and isinstance(base, type) and issubclass(base, enum.Enum):
+            example = next(iter(base)).value
+    if example is None:
+        return ""
+    if isinstance(example, bool):
+        example = str(example).lower()
+    return f"e.g. {spec.key}: {example}"
+
+
+_EXAMPLES: dict[Any, str] = {
+    int: "3",
+    float: "1.5",
+    bool: "true",
+    dt.date: "2024-06-30",
+    Duration: "300ms",
+    Rate: "100/s",
+    Percent: "99.9%",
+    Count: "10K",
+}

@@ -297,8 +297,8 @@ class Scaling:
 
     COMPACT: ClassVar[bool] = True
 
-    min: int = doc_field("Minimum number of instances.", default=1, example=10)
-    max: int = doc_field("Maximum number of instances.", default=1, example=100)
+    min: int = doc_field("Minimum number of instances.", always=True, default=1, example=10)
+    max: int = doc_field("Maximum number of instances.", always=True, default=1, example=100)
     capacity: Rate | None = doc_field(
         "Throughput one instance sustains.", default=None, example="1K/s"
     )
@@ -311,7 +311,7 @@ class Pool:
 
     COMPACT: ClassVar[bool] = True
 
-    size: int = doc_field("Connections per instance.", default=10, example=100)
+    size: int = doc_field("Connections per instance.", always=True, default=10, example=100)
     timeout: Duration | None = doc_field(
         "How long a request queues for a connection.", default=None, example="2s"
     )
@@ -365,7 +365,9 @@ class ApiVersioning:
 
     COMPACT: ClassVar[bool] = True
 
-    scheme: str = doc_field("`path` (/v1/) or `header`.", default="path", example="header")
+    scheme: str = doc_field(
+        "`path` (/v1/) or `header`.", always=True, default="path", example="header"
+    )
     header: str = doc_field(
         "Version header name when the scheme is `header`.", default="", example="Api-Version"
     )
@@ -381,7 +383,7 @@ class Parameter:
     COMPACT: ClassVar[bool] = True
 
     location: str = doc_field(
-        "`path`, `query` or `header`.", default="query", key="in", example="query"
+        "`path`, `query` or `header`.", always=True, default="query", key="in", example="query"
     )
     type: str = doc_field("Type name.", default="string", example="uuid")
     required: bool = doc_field("Whether the parameter is required.", default=False)
@@ -612,7 +614,7 @@ class Retry:
 
     COMPACT: ClassVar[bool] = True
 
-    attempts: int = doc_field("Maximum attempts including the first.", default=3)
+    attempts: int = doc_field("Maximum attempts including the first.", always=True, default=3)
     backoff: str = doc_field(
         "`exponential`, `linear`, `fixed` or `none`.", default="none", example="exponential"
     )

@@ -153,10 +153,11 @@ def _columns(columns: list[str]) -> str:
 
 # --------------------------------------------------------------------------- secrets
 
-#: Values that stand for a secret without being one: ${DB_PASSWORD}, <password>, ****, $PASS.
+#: Values that stand for a secret without being one: ${DB_PASSWORD}, $PASS, <password>,
+#: {secret}, %s, ****, xxx, and the usual dummy words.
 _PLACEHOLDER = re.compile(
-    r"^(?:\$\{[^}]*\}|\$\w+|<[^>]*>|\{[^}]*\}|\*+|x+|\.\.\.|%s|%\(\w+\)s|"
-    r"changeme|secret|password|redacted|none|null|example)$",
+    r"^(?:\$\{|\$\w|<|\{|%|\*+$|x+$|\.\.\.|"
+    r"(?:changeme|secret|password|redacted|none|null|example|dummy)$)",
     re.IGNORECASE,
 )
 

@@ -1,0 +1,1 @@
+"""The canvas: the diagram scene, its items and its view."""

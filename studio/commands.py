@@ -1,0 +1,243 @@
+"""Undo commands: one class per model mutation, one user gesture per undo step.
+
+Every command's ``redo``/``undo`` call :class:`~models.design.Design` mutators only; the scene
+and the panels follow the design's events (Qt Undo Framework, orange-canvas-core).
+Multi-element deletes are macros of :class:`RemoveRelation` and :class:`RemoveElement`
+children; typing in one field merges into one step through ``id()``/``mergeWith()``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+from PySide6.QtGui import QUndoCommand
+
+from models.design import Design
+from models.elements import Element, Relation, RelationKind
+
+__all__ = [
+    "AddElement",
+    "AddRelation",
+    "EditElement",
+    "EditRelation",
+    "MoveElements",
+    "RemoveElement",
+    "RemoveElements",
+    "RemoveRelation",
+    "RenameElement",
+    "SetPositions",
+]
+
+Point = tuple[float, float]
+RelationKey = tuple[str, str, RelationKind]
+
+_EDIT_ELEMENT_ID = 1001
+_MOVE_ID = 1002
+
+
+class AddElement(QUndoCommand):
+    """Add an element, optionally at a canvas position."""
+
+    def __init__(self, design: Design, element_id: str, element: Element,
+                 position: Point | None = None) -> None:
+        super().__init__(f"Add {element_id}")
+        self.design, self.element_id, self.element = design, element_id, element
+        self.position = position
+
+    def redo(self) -> None:
+        self.design.add_element(self.element_id, self.element)
+        if self.position is not None:
+            self.design.set_positions({self.element_id: self.position})
+
+    def undo(self) -> None:
+        self.design.remove_element(self.element_id)
+
+
+class RemoveElement(QUndoCommand):
+    """Remove one element (its relations must be gone already: see :class:`RemoveElements`)."""
+
+    def __init__(self, design: Design, element_id: str,
+                 parent: QUndoCommand | None = None) -> None:
+        super().__init__(f"Remove {element_id}", parent)
+        self.design, self.element_id = design, element_id
+        self.element = design.element(element_id)
+        self.position = design.layout.get(element_id)
+
+    def redo(self) -> None:
+        self.design.remove_element(self.element_id)
+
+    def undo(self) -> None:
+        self.design.add_element(self.element_id, self.element)
+        if self.position is not None:
+            self.design.set_positions({self.element_id: self.position})
+
+
+class AddRelation(QUndoCommand):
+    """Add a relation between two elements."""
+
+    def __init__(self, design: Design, relation: Relation) -> None:
+        super().__init__(f"Connect {relation.source} {relation.kind.value} {relation.target}")
+        self.design, self.relation = design, relation
+
+    def redo(self) -> None:
+        self.design.add_relation(self.relation)
+
+    def undo(self) -> None:
+        self.design.remove_relation(*self.relation.key)
+
+
+class RemoveRelation(QUndoCommand):
+    """Remove one relation."""
+
+    def __init__(self, design: Design, key: RelationKey,
+                 parent: QUndoCommand | None = None) -> None:
+        relation = design.relation(*key)
+        if relation is None:
+            raise ValueError(f"no relation {key[0]}.{key[2].value}.{key[1]}")
+        super().__init__(f"Remove {relation.id}", parent)
+        self.design, self.relation = design, relation
+
+    def redo(self) -> None:
+        self.design.remove_relation(*self.relation.key)
+
+    def undo(self) -> None:
+        self.design.add_relation(self.relation)
+
+
+class RemoveElements(QUndoCommand):
+    """Delete elements and relations as one step: a macro of relation, then element removals.
+
+    The relations of the removed elements are removed first (explicitly, so that undo restores
+    them after their elements are back).
+    """
+
+    def __init__(self, design: Design, element_ids: Iterable[str],
+                 relations: Iterable[RelationKey] = ()) -> None:
+        ids = list(dict.fromkeys(element_ids))
+        keys = list(dict.fromkeys(relations))
+        for element_id in ids:
+            incident = [*design.in_relations(element_id), *design.out_relations(element_id)]
+            keys.extend(rel.key for rel in incident if rel.key not in keys)
+        super().__init__(_removal_text(ids, keys))
+        for key in keys:
+            RemoveRelation(design, key, self)
+        for element_id in ids:
+            RemoveElement(design, element_id, self)
+        self.element_ids, self.relation_keys = tuple(ids), tuple(keys)
+
+
+def _removal_text(ids: list[str], keys: list[RelationKey]) -> str:
+    if len(ids) == 1:
+        return f"Delete {ids[0]}"
+    if ids:
+        return f"Delete {len(ids)} elements"
+    if len(keys) == 1:
+        return f"Delete {keys[0][0]} {keys[0][2].value} {keys[0][1]}"
+    return f"Delete {len(keys)} relations"
+
+
+class EditElement(QUndoCommand):
+    """Replace an element by an edited version; edits of one field in a row merge.
+
+    Args:
+        design: The design.
+        element_id: The element edited.
+        element: Its new version.
+        field: The field typed in (``name``, ``sla.p99``...): consecutive edits of the same
+            field of the same element merge into one undo step. ``None`` never merges.
+    """
+
+    def __init__(self, design: Design, element_id: str, element: Element,
+                 field: str | None = None, text: str = "") -> None:
+        super().__init__(text or f"Edit {element_id}" + (f" {field}" if field else ""))
+        self.design, self.element_id, self.field = design, element_id, field
+        self.old = design.element(element_id)
+        self.new = element
+
+    def id(self) -> int:
+        return _EDIT_ELEMENT_ID
+
+    def mergeWith(self, other: QUndoCommand) -> bool:
+        if not isinstance(other, EditElement) or self.field is None:
+            return False
+        if (other.element_id, other.field) != (self.element_id, self.field):
+            return False
+        self.new = other.new
+        self.setObsolete(self.new == self.old)
+        return True
+
+    def redo(self) -> None:
+        self.design.replace_element(self.element_id, self.new)
+
+    def undo(self) -> None:
+        self.design.replace_element(self.element_id, self.old)
+
+
+class RenameElement(EditElement):
+    """Change an element's display name (its id never changes)."""
+
+    def __init__(self, design: Design, element_id: str, name: str) -> None:
+        from dataclasses import replace
+
+        element = replace(design.element(element_id), name=name)
+        super().__init__(design, element_id, element, "name", f"Rename {element_id}")
+
+
+class EditRelation(QUndoCommand):
+    """Replace a relation's attributes (its source, target and kind stay)."""
+
+    def __init__(self, design: Design, relation: Relation) -> None:
+        super().__init__(f"Edit {relation.id}")
+        old = design.relation(*relation.key)
+        if old is None:
+            raise ValueError(f"no relation {relation.id}")
+        self.design, self.old, self.new = design, old, relation
+
+    def redo(self) -> None:
+        self.design.replace_relation(self.new)
+
+    def undo(self) -> None:
+        self.design.replace_relation(self.old)
+
+
+class SetPositions(QUndoCommand):
+    """Set many positions at once (auto-layout); undo restores the previous ones."""
+
+    def __init__(self, design: Design, positions: Mapping[str, Point | None],
+                 text: str = "Auto-layout") -> None:
+        super().__init__(text)
+        self.design = design
+        self.new = dict(positions)
+        self.old = {element_id: design.layout.get(element_id) for element_id in positions}
+
+    def redo(self) -> None:
+        self.design.set_positions(self.new)
+
+    def undo(self) -> None:
+        self.design.set_positions(self.old)
+
+
+class MoveElements(SetPositions):
+    """Elements dragged (one step per drag) or nudged with the arrow keys.
+
+    Nudges (``nudge=True``) of the same elements merge into one step, as in Qt's Diagram
+    Scene example; drags never merge, so each drag is undone on its own.
+    """
+
+    def __init__(self, design: Design, positions: Mapping[str, Point],
+                 nudge: bool = False) -> None:
+        ids = list(positions)
+        text = f"Move {ids[0]}" if len(ids) == 1 else f"Move {len(ids)} elements"
+        super().__init__(design, positions, text)
+        self.nudge = nudge
+
+    def id(self) -> int:
+        return _MOVE_ID
+
+    def mergeWith(self, other: QUndoCommand) -> bool:
+        if not (isinstance(other, MoveElements) and self.nudge and other.nudge):
+            return False
+        if set(other.new) != set(self.new):
+            return False
+        self.new = dict(other.new)
+        return True

@@ -1,0 +1,175 @@
+"""Automatic layout of a design's elements: layered, top to bottom, Qt-free.
+
+The flow graph follows data: a caller points at what it calls, a publisher at its queue, a queue
+at its subscribers, a service at the stores it reads and writes (``owns`` only restates those and
+is left out). Cycles are broken by dropping the edges a depth-first walk from the clients meets
+going backwards; each element then sits in the column of its longest path from a source, and the
+order inside each column is improved by barycentre sweeps (Sugiyama's method, simplified).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import networkx as nx
+
+from models.design import Design, kind_of
+from models.elements import ElementKind, RelationKind
+
+__all__ = ["COLUMN_GAP", "ROW_GAP", "flow_graph", "layered_layout"]
+
+#: Horizontal distance between the centres of two neighbours in one layer, in scene units.
+COLUMN_GAP = 212.0
+#: Vertical distance between the centres of two layers. Layers run top to bottom because
+#: elements are wider than tall: a deep design still fits a landscape window at a readable zoom.
+ROW_GAP = 100.0
+
+_SWEEPS = 6
+_KIND_RANK = {
+    ElementKind.CLIENT: 0,
+    ElementKind.EXTERNAL: 1,
+    ElementKind.SERVICE: 2,
+    ElementKind.QUEUE: 3,
+    ElementKind.DATASTORE: 4,
+}
+
+
+def flow_graph(design: Design) -> nx.DiGraph:
+    """Elements as nodes, an edge wherever data or control flows from one to the other."""
+    graph = nx.DiGraph()
+    graph.add_nodes_from(element_id for element_id, _ in design.elements())
+    for rel in design.relations():
+        if rel.kind is RelationKind.OWNS:
+            continue
+        if rel.kind is RelationKind.SUBSCRIBES:
+            graph.add_edge(rel.target, rel.source)
+        else:
+            graph.add_edge(rel.source, rel.target)
+    return graph
+
+
+def layered_layout(design: Design) -> dict[str, tuple[float, float]]:
+    """Centre positions for every element: a readable top-to-bottom layered picture."""
+    graph = flow_graph(design)
+    if not graph:
+        return {}
+    order = _start_order(design, graph)
+    dag = _acyclic(graph, order)
+    layers = _layers(dag, order)
+    columns = _columns(layers, order)
+    columns = _reduce_crossings(dag, columns)
+    columns = _keep_groups_together(design, columns)
+    return _coordinates(columns)
+
+
+def _start_order(design: Design, graph: nx.DiGraph) -> list[str]:
+    """Nodes by kind (clients first), then by file order: the walk's preference."""
+    index = {element_id: i for i, (element_id, _) in enumerate(design.elements())}
+
+    def key(element_id: str) -> tuple[int, int, int]:
+        rank = _KIND_RANK[kind_of(design.element(element_id))]
+        return (graph.in_degree(element_id) > 0, rank, index[element_id])
+
+    return sorted(graph.nodes, key=key)
+
+
+def _acyclic(graph: nx.DiGraph, order: list[str]) -> nx.DiGraph:
+    """A copy of ``graph`` without the back edges of a depth-first walk in ``order``."""
+    dag = nx.DiGraph()
+    dag.add_nodes_from(order)
+    state: dict[str, int] = {}  # 1 = on the walk's stack, 2 = done
+    rank = {node: i for i, node in enumerate(order)}
+    for root in order:
+        if root in state:
+            continue
+        stack = [(root, iter(sorted(graph.successors(root), key=rank.__getitem__)))]
+        state[root] = 1
+        while stack:
+            node, successors = stack[-1]
+            nxt = next(successors, None)
+            if nxt is None:
+                state[node] = 2
+                stack.pop()
+            elif state.get(nxt) != 1:
+                dag.add_edge(node, nxt)
+                if nxt not in state:
+                    state[nxt] = 1
+                    stack.append((nxt, iter(sorted(graph.successors(nxt), key=rank.__getitem__))))
+    return dag
+
+
+def _layers(dag: nx.DiGraph, order: list[str]) -> dict[str, int]:
+    """Longest-path layering, then sources pulled next to what they feed."""
+    layer: dict[str, int] = {}
+    for node in nx.topological_sort(dag):
+        layer[node] = max((layer[p] + 1 for p in dag.predecessors(node)), default=0)
+    for node in reversed(list(nx.topological_sort(dag))):
+        if dag.in_degree(node) == 0 and dag.out_degree(node) > 0:
+            layer[node] = min(layer[s] for s in dag.successors(node)) - 1
+    isolated = [n for n in order if dag.degree(n) == 0]
+    if isolated and len(isolated) < len(order):
+        last = max(layer.values()) + 1
+        for node in isolated:
+            layer[node] = last
+    return layer
+
+
+def _columns(layers: dict[str, int], order: list[str]) -> list[list[str]]:
+    count = max(layers.values()) + 1
+    columns: list[list[str]] = [[] for _ in range(count)]
+    for node in order:
+        columns[layers[node]].append(node)
+    return [column for column in columns if column]
+
+
+def _reduce_crossings(dag: nx.DiGraph, columns: list[list[str]]) -> list[list[str]]:
+    """Barycentre sweeps, right then left, keeping the first order on ties."""
+    undirected = dag.to_undirected(as_view=True)
+    for sweep in range(_SWEEPS):
+        indices = range(1, len(columns)) if sweep % 2 == 0 else range(len(columns) - 2, -1, -1)
+        for i in indices:
+            fixed = columns[i - 1] if sweep % 2 == 0 else columns[i + 1]
+            columns[i] = _by_barycentre(columns[i], fixed, undirected)
+    return columns
+
+
+def _by_barycentre(column: list[str], fixed: list[str], graph: nx.Graph) -> list[str]:
+    position = {node: i for i, node in enumerate(fixed)}
+
+    def centre(item: tuple[int, str]) -> tuple[float, int]:
+        index, node = item
+        near = [position[n] for n in graph.neighbors(node) if n in position]
+        span = len(column) / max(len(fixed), 1)
+        return ((sum(near) / len(near)) if near else index / max(span, 1e-9), index)
+
+    return [node for _, node in sorted(enumerate(column), key=centre)]
+
+
+def _keep_groups_together(design: Design, columns: list[list[str]]) -> list[list[str]]:
+    """Order every layer by its groups' mean position over all layers, so that the frames of
+    bounded contexts neither interleave nor cross; ungrouped elements keep their place."""
+    position: dict[str, float] = {}
+    for layer in columns:
+        left = -(len(layer) - 1) / 2
+        position.update({node: left + i for i, node in enumerate(layer)})
+    groups: dict[str, list[float]] = {}
+    for node, x in position.items():
+        group = getattr(design.element(node), "group", "")
+        if group:
+            groups.setdefault(group, []).append(x)
+    centre = {group: sum(xs) / len(xs) for group, xs in groups.items()}
+
+    def key(node: str) -> tuple[float, float]:
+        group = getattr(design.element(node), "group", "")
+        return (centre[group], position[node]) if group else (position[node], position[node])
+
+    return [sorted(layer, key=key) for layer in columns]
+
+
+def _coordinates(columns: Iterable[list[str]]) -> dict[str, tuple[float, float]]:
+    positions: dict[str, tuple[float, float]] = {}
+    for y_index, layer in enumerate(columns):
+        left = -(len(layer) - 1) / 2
+        for x_index, node in enumerate(layer):
+            positions[node] = ((left + x_index) * COLUMN_GAP, y_index * ROW_GAP)
+    return positions

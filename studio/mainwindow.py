@@ -1,0 +1,637 @@
+"""The main window: one :class:`~studio.document.Document`, its canvas and its panels.
+
+Menus follow the platform's conventions; the Export menu is generated from the exporter
+registry; the title shows the file name and ``*`` while the undo stack is not clean; closing,
+opening or creating with unsaved changes asks Save / Discard / Cancel.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QByteArray, QPoint, QSettings, QSize, Qt, QTimer
+from PySide6.QtGui import (
+    QAction,
+    QCloseEvent,
+    QDrag,
+    QGuiApplication,
+    QKeySequence,
+    QMouseEvent,
+    QUndoGroup,
+)
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialog,
+    QDialogButtonBox,
+    QDockWidget,
+    QFileDialog,
+    QLabel,
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+    QTextBrowser,
+    QToolBar,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from models.elements import ElementKind, RelationKind
+from models.io import LoadError, SaveError, write_atomic
+from studio import recovery
+from studio.canvas import style
+from studio.canvas.scene import DiagramScene, finding_target
+from studio.canvas.view import DiagramView, kind_mime
+from studio.commands import SetPositions
+from studio.document import Document
+from studio.layout import layered_layout
+from studio.panels.inspector import InspectorPanel
+from studio.panels.outline import OutlinePanel
+from studio.panels.problems import ProblemsPanel
+from studio.reference import format_reference, rule_reference
+
+__all__ = ["FILE_FILTER", "MainWindow", "load_problems_text", "sample_paths"]
+
+FILE_FILTER = "Architecture designs (*.yaml *.yml);;All files (*)"
+MAX_RECENT = 8
+AUTOSAVE_MS = 60_000
+SAMPLES = Path(__file__).resolve().parent.parent / "samples"
+
+
+def sample_paths() -> list[Path]:
+    """The shipped sample designs, by name."""
+    return sorted(SAMPLES.glob("*.yaml"))
+
+
+def load_problems_text(error: LoadError) -> str:
+    """Every problem of a failed load, one ``file:line:col: message (hint)`` per line."""
+    return "\n".join(str(problem) for problem in error.problems)
+
+
+def _title_case(stem: str) -> str:
+    return stem.replace("-", " ").replace("_", " ").capitalize()
+
+
+class PaletteButton(QToolButton):
+    """A palette entry: click to add at the centre of the view, or drag onto the canvas."""
+
+    def __init__(self, kind: ElementKind, window: MainWindow) -> None:
+        super().__init__()
+        self.kind, self.window_ = kind, window
+        self.setIcon(style.kind_icon(kind, 32))
+        self.setText(style.KIND_LABELS[kind].split()[0])
+        self.setToolTip(f"Add a {style.KIND_LABELS[kind].lower()} (click, or drag onto the "
+                        "canvas)")
+        self.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.setAutoRaise(True)
+        self.setObjectName(f"palette:{kind.value}")
+        self._press: QPoint | None = None
+        self.clicked.connect(lambda: self.window_.view.add_at_centre(self.kind))
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        self._press = event.position().toPoint()
+        super().mousePressEvent(event)
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        if self._press is not None and (event.position().toPoint() - self._press
+                                        ).manhattanLength() > QApplication.startDragDistance():
+            self._press = None
+            self.setDown(False)
+            drag = QDrag(self)
+            drag.setMimeData(kind_mime(self.kind))
+            drag.setPixmap(self.icon().pixmap(32, 32))
+            drag.exec(Qt.DropAction.CopyAction)
+            return
+        super().mouseMoveEvent(event)
+
+
+class MainWindow(QMainWindow):
+    """The studio's window."""
+
+    def __init__(self, document: Document | None = None, settings: QSettings | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.settings = settings if settings is not None else QSettings()
+        self.undo_group = QUndoGroup(self)
+        self.document: Document | None = None
+        self.scene: DiagramScene | None = None
+        self.view = DiagramView()
+        self.setCentralWidget(self.view)
+        self.inspector = InspectorPanel()
+        self.outline = OutlinePanel()
+        self.problems = ProblemsPanel()
+        self.docks: dict[str, QDockWidget] = {}
+        self._make_docks()
+        self._make_actions()
+        self._make_menus()
+        self._make_toolbars()
+        self._make_status_bar()
+        self._connect_panels()
+        self._autosave = QTimer(self, interval=AUTOSAVE_MS)
+        self._autosave.timeout.connect(self.autosave)
+        self._autosave.start()
+        self._fit_to_screen()
+        self._restore_settings()
+        self.set_document(document or Document(parent=self))
+
+    # ------------------------------------------------------------------ building
+
+    def _make_docks(self) -> None:
+        areas = (("outline", "Outline", self.outline, Qt.DockWidgetArea.LeftDockWidgetArea),
+                 ("inspector", "Inspector", self.inspector, Qt.DockWidgetArea.RightDockWidgetArea),
+                 ("problems", "Problems", self.problems, Qt.DockWidgetArea.BottomDockWidgetArea))
+        for name, title, widget, area in areas:
+            dock = QDockWidget(title, self)
+            dock.setObjectName(f"dock:{name}")
+            dock.setWidget(widget)
+            self.addDockWidget(area, dock)
+            self.docks[name] = dock
+        self.resizeDocks([self.docks["outline"], self.docks["inspector"]], [230, 290],
+                         Qt.Orientation.Horizontal)
+        self.resizeDocks([self.docks["problems"]], [150], Qt.Orientation.Vertical)
+
+    def _action(self, text: str, slot: Any, shortcut: Any = None, tip: str = "") -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            if isinstance(shortcut, QKeySequence.StandardKey):
+                action.setShortcuts(shortcut)
+            else:
+                action.setShortcut(QKeySequence(shortcut))
+        if tip:
+            action.setStatusTip(tip)
+        action.triggered.connect(slot)
+        return action
+
+    def _make_actions(self) -> None:
+        key = QKeySequence.StandardKey
+        a = self._action
+        self.new_action = a("&New", self.new_document, key.New, "Start an empty design")
+        self.open_action = a("&Open…", self.open_dialog, key.Open, "Open a design file")
+        self.save_action = a("&Save", self.save, key.Save, "Save the design")
+        self.save_as_action = a("Save &As…", self.save_as, key.SaveAs, "Save under a new name")
+        self.close_action = a("&Close", self.close_document, key.Close, "Close the design")
+        self.quit_action = a("&Quit", self.close, key.Quit, "Quit archstudio")
+        self.undo_action = self.undo_group.createUndoAction(self, "&Undo")
+        self.undo_action.setShortcuts(key.Undo)
+        self.redo_action = self.undo_group.createRedoAction(self, "&Redo")
+        self.redo_action.setShortcuts(key.Redo)
+        self.delete_action = a("&Delete", self.delete_selection, key.Delete,
+                               "Delete the selection and its relations")
+        self.select_all_action = a("Select &All", self.select_all, key.SelectAll)
+        self.find_action = a("&Find…", self.find, key.Find, "Find an element by name or id")
+        self.rename_action = a("Re&name", lambda: self.view.rename_selected(), "F2")
+        self.connect_action = a("&Connect", self.set_connect_mode, "C",
+                                "Drag from one element to another to connect them")
+        self.connect_action.setCheckable(True)
+        self.zoom_in_action = a("Zoom &In", self.view.zoom_in, key.ZoomIn)
+        self.zoom_out_action = a("Zoom &Out", self.view.zoom_out, key.ZoomOut)
+        self.fit_action = a("&Fit to Window", self.view.fit, "Ctrl+0")
+        self.actual_size_action = a("&Actual Size (100%)", self.view.reset_zoom, "Ctrl+1")
+        self.layout_action = a("Auto-&Layout", self.auto_layout, "Ctrl+L",
+                               "Arrange the elements in layers (one undo step)")
+        self.about_action = a("&About archstudio", self.about)
+        self.format_action = a("&Format Reference", lambda: self.show_reference(
+            "Format reference", format_reference()))
+        self.rules_action = a("&Rule Reference", lambda: self.show_reference(
+            "Rule reference", rule_reference()))
+
+    def _make_menus(self) -> None:
+        bar = self.menuBar()
+        file = bar.addMenu("&File")
+        file.addActions([self.new_action, self.open_action])
+        self.samples_menu = file.addMenu("Open &Sample")
+        for path in sample_paths():
+            self.samples_menu.addAction(_title_case(path.stem),
+                                        lambda p=path: self.open_path(p, review=True))
+        self.recent_menu = file.addMenu("Open &Recent")
+        file.addSeparator()
+        file.addActions([self.save_action, self.save_as_action])
+        self.export_menu = file.addMenu("&Export")
+        self._fill_export_menu()
+        file.addSeparator()
+        file.addActions([self.close_action, self.quit_action])
+        edit = bar.addMenu("&Edit")
+        edit.addActions([self.undo_action, self.redo_action])
+        edit.addSeparator()
+        edit.addActions([self.delete_action, self.rename_action, self.select_all_action])
+        edit.addSeparator()
+        edit.addActions([self.connect_action, self.find_action])
+        view = bar.addMenu("&View")
+        view.addActions([self.zoom_in_action, self.zoom_out_action, self.fit_action,
+                         self.actual_size_action])
+        view.addSeparator()
+        view.addAction(self.layout_action)
+        view.addSeparator()
+        panels = view.addMenu("&Panels")
+        for dock in self.docks.values():
+            panels.addAction(dock.toggleViewAction())
+        help_menu = bar.addMenu("&Help")
+        help_menu.addActions([self.format_action, self.rules_action])
+        help_menu.addSeparator()
+        help_menu.addAction(self.about_action)
+        self._update_recent_menu()
+
+    def _fill_export_menu(self) -> None:
+        try:
+            from exporters.registry import EXPORTERS, available
+        except ImportError:
+            EXPORTERS, available = (), None
+        for exporter in EXPORTERS:
+            action = self.export_menu.addAction(f"{exporter.title}…",
+                                                lambda e=exporter: self.export(e))
+            action.setStatusTip(exporter.description)
+            if available is not None and not available(exporter):
+                action.setEnabled(False)
+                action.setStatusTip(f"needs {exporter.needs_tool}, which is not installed")
+        if not EXPORTERS:
+            self.export_menu.addAction("No exporters installed").setEnabled(False)
+
+    def _make_toolbars(self) -> None:
+        main = QToolBar("Main", self)
+        main.setObjectName("toolbar:main")
+        main.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        icons = {self.new_action: "document-new", self.open_action: "document-open",
+                 self.save_action: "document-save", self.undo_action: "edit-undo",
+                 self.redo_action: "edit-redo", self.delete_action: "edit-delete",
+                 self.zoom_in_action: "zoom-in", self.zoom_out_action: "zoom-out",
+                 self.fit_action: "zoom-fit-best", self.layout_action: "view-grid"}
+        for action, name in icons.items():
+            action.setIcon(self._theme_icon(name))
+        main.addActions([self.new_action, self.open_action, self.save_action])
+        main.addSeparator()
+        main.addActions([self.undo_action, self.redo_action, self.delete_action])
+        main.addSeparator()
+        main.addAction(self.connect_action)
+        main.addSeparator()
+        main.addActions([self.zoom_out_action, self.zoom_in_action, self.fit_action,
+                         self.layout_action])
+        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, main)
+        palette = QToolBar("Palette", self)
+        palette.setObjectName("toolbar:palette")
+        self.palette_buttons = {kind: PaletteButton(kind, self) for kind in ElementKind}
+        for button in self.palette_buttons.values():
+            palette.addWidget(button)
+        palette.setIconSize(QSize(20, 20))
+        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, palette)
+
+    def _theme_icon(self, name: str) -> Any:
+        from PySide6.QtGui import QIcon
+
+        return QIcon.fromTheme(name)
+
+    def _make_status_bar(self) -> None:
+        self.counts_label = QLabel()
+        self.zoom_label = QLabel()
+        self.statusBar().addPermanentWidget(self.counts_label)
+        self.statusBar().addPermanentWidget(self.zoom_label)
+        self.view.zoom_changed.connect(lambda z: self.zoom_label.setText(f"{z:.0%}"))
+
+    def _connect_panels(self) -> None:
+        self.outline.selection_changed.connect(self._outline_selected)
+        self.problems.element_activated.connect(self.reveal)
+
+    # ------------------------------------------------------------------ documents
+
+    def set_document(self, document: Document) -> None:
+        """Show ``document`` (the previous one is closed without asking)."""
+        old_scene, old_document = self.scene, self.document
+        if old_document is not None:
+            self.undo_group.removeStack(old_document.undo_stack)
+        self.document = document
+        document.setParent(self)
+        self.scene = DiagramScene(document, self)
+        self.scene.kind_chooser = self.choose_relation_kind
+        self.scene.selectionChanged.connect(self._scene_selected)
+        self.scene.status_message.connect(lambda m: self.statusBar().showMessage(m, 6000))
+        document.undo_stack.indexChanged.connect(lambda _i: self._update_counts())
+        self.view.setScene(self.scene)
+        self.undo_group.addStack(document.undo_stack)
+        self.undo_group.setActiveStack(document.undo_stack)
+        document.modified_changed.connect(self._update_title)
+        document.path_changed.connect(self._update_title)
+        document.findings_changed.connect(self._update_counts)
+        for panel in (self.inspector, self.outline, self.problems):
+            panel.set_document(document)
+        self._apply_read_only(document.read_only)
+        self._update_title()
+        self._update_counts()
+        if old_scene is not None:
+            old_scene.detach()
+            old_scene.deleteLater()
+        if old_document is not None:
+            old_document.close()
+            recovery.clear_autosave(old_document)
+            old_document.deleteLater()
+        QTimer.singleShot(0, self.view.fit)
+
+    def _apply_read_only(self, read_only: bool) -> None:
+        for action in (self.save_action, self.delete_action, self.connect_action,
+                       self.layout_action, self.rename_action):
+            action.setEnabled(not read_only)
+        for button in self.palette_buttons.values():
+            button.setEnabled(not read_only)
+
+    def maybe_save(self) -> bool:
+        """Ask Save / Discard / Cancel when there are unsaved changes; True to go on."""
+        if self.document is None or not self.document.modified:
+            return True
+        answer = QMessageBox.warning(
+            self, "Unsaved changes",
+            f"Save the changes to “{self.document.display_name}” before closing it?",
+            QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
+            | QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Save)
+        if answer == QMessageBox.StandardButton.Save:
+            return self.save()
+        return answer == QMessageBox.StandardButton.Discard
+
+    def new_document(self) -> bool:
+        """Start an empty design (after asking about unsaved changes)."""
+        if not self.maybe_save():
+            return False
+        self.set_document(Document(parent=self))
+        return True
+
+    def close_document(self) -> bool:
+        """Close the design, leaving an empty one."""
+        return self.new_document()
+
+    def open_dialog(self) -> bool:
+        """Ask for a file and open it."""
+        if not self.maybe_save():
+            return False
+        start = str(self.document.path.parent) if self.document and self.document.path else ""
+        name, _ = QFileDialog.getOpenFileName(self, "Open design", start, FILE_FILTER)
+        return bool(name) and self.open_path(Path(name), ask=False)
+
+    def open_path(self, path: Path, review: bool = False, ask: bool = True) -> bool:
+        """Open ``path``; load problems are listed in a dialog. Returns whether it opened."""
+        if ask and not self.maybe_save():
+            return False
+        try:
+            document = Document.open(Path(path), read_only=review, parent=self)
+        except LoadError as exc:
+            show_load_problems(self, Path(path), exc)
+            return False
+        except OSError as exc:
+            QMessageBox.critical(self, "Cannot open", f"Cannot open {path}: {exc.strerror or exc}")
+            return False
+        self.set_document(document)
+        self._add_recent(Path(path))
+        return True
+
+    def save(self) -> bool:
+        """Save to the document's file (asks for a name the first time)."""
+        document = self.document
+        if document is None:
+            return False
+        if document.path is None or document.read_only:
+            return self.save_as()
+        return self._save_to(document.path)
+
+    def save_as(self) -> bool:
+        """Save under a new name; a read-only review becomes an editable copy."""
+        document = self.document
+        if document is None:
+            return False
+        start = str(document.path) if document.path else "design.yaml"
+        name, _ = QFileDialog.getSaveFileName(self, "Save design as", start, FILE_FILTER)
+        if not name:
+            return False
+        if not self._save_to(Path(name)):
+            return False
+        if document.read_only:
+            self.open_path(Path(name), ask=False)
+        return True
+
+    def _save_to(self, path: Path) -> bool:
+        try:
+            self.document.save(path)
+        except SaveError as exc:
+            QMessageBox.critical(self, "Save failed",
+                                 f"{exc.strerror or exc}\n\nThe design is still open with its "
+                                 "undo history; the file on disk was not changed.")
+            return False
+        recovery.clear_autosave(self.document)
+        self._add_recent(path)
+        self.statusBar().showMessage(f"Saved {path}", 4000)
+        return True
+
+    def autosave(self) -> None:
+        """Write the autosave copy of a modified document (never over the user's file)."""
+        if self.document is None:
+            return
+        try:
+            recovery.write_autosave(self.document)
+        except OSError as exc:
+            self.statusBar().showMessage(f"Autosave failed: {exc}", 6000)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if not self.maybe_save():
+            event.ignore()
+            return
+        if self.document is not None:
+            recovery.clear_autosave(self.document)
+        self._save_settings()
+        event.accept()
+
+    # ------------------------------------------------------------------ editing
+
+    def delete_selection(self) -> None:
+        """Delete the canvas selection (one undo step)."""
+        if self.scene is not None:
+            self.scene.delete_selection()
+
+    def select_all(self) -> None:
+        """Select every element."""
+        if self.scene is not None:
+            self.scene.select_ids(self.scene.elements)
+
+    def find(self) -> None:
+        """Focus the outline's search field."""
+        self.docks["outline"].show()
+        self.docks["outline"].raise_()
+        self.outline.search.setFocus()
+        self.outline.search.selectAll()
+
+    def set_connect_mode(self, on: bool) -> None:
+        """Switch the Connect tool on or off."""
+        if self.scene is None:
+            return
+        self.scene.connect_mode = on
+        self.scene.set_item_flags_movable(not on)
+        self.view.setDragMode(self.view.DragMode.NoDrag if on else
+                              self.view.DragMode.RubberBandDrag)
+        self.view.viewport().setCursor(Qt.CursorShape.CrossCursor if on else
+                                       Qt.CursorShape.ArrowCursor)
+        if on:
+            self.statusBar().showMessage("Connect: drag from one element to another", 5000)
+
+    def choose_relation_kind(self, kinds: list[RelationKind], pos: QPoint) -> RelationKind | None:
+        """Ask which relation to create, in a menu at the drop point."""
+        menu = QMenu(self)
+        for kind in kinds:
+            action = menu.addAction(kind.value)
+            action.setData(kind)
+        chosen = menu.exec(pos)
+        return chosen.data() if chosen else None
+
+    def auto_layout(self) -> None:
+        """Lay the design out in layers (one undo step), then fit it in the window."""
+        if self.document is None or self.document.read_only:
+            return
+        positions = layered_layout(self.document.design)
+        if positions:
+            self.document.undo_stack.push(SetPositions(self.document.design, positions))
+            self.view.fit()
+
+    # ------------------------------------------------------------------ selection sync
+
+    def _scene_selected(self) -> None:
+        ids = self.scene.selected_element_ids() if self.scene else []
+        self.inspector.show_element(ids[0] if len(ids) == 1 else None, len(ids))
+        self.outline.select_ids(ids)
+
+    def _outline_selected(self, ids: list[str]) -> None:
+        if self.scene is None:
+            return
+        self.scene.select_ids(ids)
+        if ids and ids[0] in self.scene.elements:
+            self.view.ensureVisible(self.scene.elements[ids[0]], 40, 40)
+
+    def reveal(self, element_path: str) -> bool:
+        """Select and centre the element a finding concerns."""
+        if self.scene is None:
+            return False
+        target = finding_target(element_path, self.scene.elements)
+        if target is None:
+            self.statusBar().showMessage(f"{element_path} is not on the canvas", 4000)
+            return False
+        self.scene.select_ids([target])
+        self.view.centerOn(self.scene.elements[target])
+        return True
+
+    # ------------------------------------------------------------------ title, status
+
+    def _update_title(self) -> None:
+        document = self.document
+        if document is None:
+            return
+        suffix = " (review, read-only)" if document.read_only else ""
+        self.setWindowTitle(f"{document.display_name}[*]{suffix} — archstudio")
+        self.setWindowModified(document.modified)
+
+    def _update_counts(self) -> None:
+        document = self.document
+        if document is None:
+            return
+        design = document.design
+        relations = design.graph.number_of_edges()
+        text = f"{len(design)} elements · {relations} relations"
+        if document.has_checker:
+            errors = sum(f.severity.value == "error" for f in document.findings)
+            warnings = sum(f.severity.value == "warning" for f in document.findings)
+            text += f" · {errors} errors · {warnings} warnings"
+        self.counts_label.setText(text)
+
+    # ------------------------------------------------------------------ export
+
+    def export(self, exporter: Any) -> None:
+        """Run ``exporter`` and write its files into a folder the user picks."""
+        from exporters.base import ExportError, ExportOptions
+
+        folder = QFileDialog.getExistingDirectory(self, f"Export {exporter.title} to")
+        if not folder:
+            return
+        review = self.document.findings if getattr(exporter, "needs_review", False) else ()
+        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            files = exporter.export(self.document.design, ExportOptions(review=review))
+            for relative, content in files.items():
+                target = Path(folder) / relative
+                target.parent.mkdir(parents=True, exist_ok=True)
+                write_atomic(target, content.encode() if isinstance(content, str) else content)
+        except (ExportError, OSError) as exc:
+            QGuiApplication.restoreOverrideCursor()
+            QMessageBox.critical(self, "Export failed", str(exc))
+            return
+        QGuiApplication.restoreOverrideCursor()
+        self.statusBar().showMessage(f"Exported {len(files)} file(s) to {folder}", 6000)
+
+    # ------------------------------------------------------------------ help
+
+    def show_reference(self, title: str, markdown: str) -> QDialog:
+        """Show generated reference documentation."""
+        dialog = QDialog(self)
+        dialog.setWindowTitle(title)
+        browser = QTextBrowser()
+        browser.setOpenExternalLinks(True)
+        browser.setMarkdown(markdown)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(dialog.reject)
+        layout = QVBoxLayout(dialog)
+        layout.addWidget(browser)
+        layout.addWidget(buttons)
+        dialog.resize(760, 640)
+        dialog.show()
+        return dialog
+
+    def about(self) -> None:
+        """The About box."""
+        QMessageBox.about(self, "About archstudio",
+                          "<h3>archstudio</h3><p>Design, review and export software "
+                          "architectures: services, datastores, queues and their relations, "
+                          "checked against the architect's rules.</p>")
+
+    # ------------------------------------------------------------------ settings
+
+    def _add_recent(self, path: Path) -> None:
+        recent = [str(path.resolve())] + [p for p in self._recent() if p != str(path.resolve())]
+        self.settings.setValue("recentFiles", recent[:MAX_RECENT])
+        self._update_recent_menu()
+
+    def _recent(self) -> list[str]:
+        value = self.settings.value("recentFiles", [])
+        return [value] if isinstance(value, str) else list(value or [])
+
+    def _update_recent_menu(self) -> None:
+        self.recent_menu.clear()
+        for name in self._recent():
+            self.recent_menu.addAction(name, lambda n=name: self.open_path(Path(n)))
+        self.recent_menu.setEnabled(bool(self._recent()))
+
+    def _save_settings(self) -> None:
+        self.settings.setValue("window/geometry", self.saveGeometry())
+        self.settings.setValue("window/state", self.saveState())
+
+    def _fit_to_screen(self) -> None:
+        """The first time, take most of the screen: diagrams need room."""
+        screen = QGuiApplication.primaryScreen()
+        area = screen.availableGeometry() if screen else None
+        if area is None or area.width() < 800:
+            self.resize(1280, 800)
+            return
+        self.resize(int(area.width() * 0.96), int(area.height() * 0.94))
+        self.move(area.center() - self.rect().center())
+
+    def _restore_settings(self) -> None:
+        geometry = self.settings.value("window/geometry")
+        state = self.settings.value("window/state")
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+        if isinstance(state, QByteArray):
+            self.restoreState(state)
+
+
+def show_load_problems(parent: QWidget | None, path: Path, error: LoadError) -> None:
+    """A dialog listing every ``file:line:col`` problem of a file that failed to load."""
+    box = QMessageBox(parent)
+    box.setIcon(QMessageBox.Icon.Warning)
+    box.setWindowTitle("Cannot open design")
+    count = len(error.problems)
+    box.setText(f"{path.name} is not a valid design ({count} problem{'s' * (count != 1)}).")
+    shown = error.problems[:12]
+    more = f"\n… and {count - len(shown)} more" if count > len(shown) else ""
+    box.setInformativeText("\n".join(str(p) for p in shown) + more)
+    box.setDetailedText(load_problems_text(error))
+    box.exec()

@@ -1,0 +1,1 @@
+"""Dock panels: Inspector, Problems and Outline."""

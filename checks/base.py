@@ -110,7 +110,10 @@ class Rule:
     groups: ClassVar[tuple[str, ...]] = ()
     default_severity: ClassVar[Severity] = Severity.WARNING
     #: What the rule reads, for incremental re-checks: element kinds (``service``,
-    #: ``datastore``...), ``relations``, ``decisions``, ``flows``, ``info``.
+    #: ``datastore``...), ``relations``, ``decisions``, ``flows``, ``info``. A kind may be
+    #: narrowed to fields (``service.sla``: re-run only when a service's ``sla`` changes or
+    #: a service is added or removed) or to membership (``service.*``: only additions and
+    #: removals). Empty means everything.
     reads: ClassVar[frozenset[str]] = frozenset()
     #: Kinds checked one element at a time by ``check_element`` (empty: whole-design rule).
     scope: ClassVar[frozenset[str]] = frozenset()

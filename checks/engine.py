@@ -9,7 +9,6 @@ sort). :class:`checks.incremental.IncrementalChecker` reuses the same steps per 
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -164,7 +163,9 @@ class Engine:
                 cache[path] = _locate(design, finding)
             location = cache[path]
             if severity is not finding.severity or location != finding.location:
-                finding = dataclasses.replace(finding, severity=severity, location=location)
+                finding = Finding(finding.code, severity, finding.element, finding.message,
+                                  finding.hint, location, finding.rule, finding.related,
+                                  finding.path)
             out.append(finding)
         return out
 

@@ -93,9 +93,12 @@ class IncrementalChecker:
         match event:
             case ElementAdded(id=eid, element=el) | ElementRemoved(id=eid, element=el):
                 self._touch(kind_of(el).value, eid, el)
+                self._kinds.add(f"{kind_of(el).value}.*")
                 self._locations.clear()
             case ElementChanged(id=eid, old=old, new=new):
-                self._touch(kind_of(new).value, eid, old, new)
+                kind = kind_of(new).value
+                self._touch(kind, eid, old, new)
+                self._kinds.update(f"{kind}.{name}" for name in _changed_fields(old, new))
             case RelationAdded(relation=rel) | RelationRemoved(relation=rel):
                 self._touch("relations", rel.source)
                 self._touch("relations", rel.target)
@@ -131,7 +134,7 @@ class IncrementalChecker:
         for rule in config.rules:
             if self._full or (rule.code not in self._whole and rule.code not in self._per):
                 self._check_all(rule, context, config)
-            elif (rule.reads or _EVERYTHING) & self._kinds:
+            elif _affected_by(rule.reads or _EVERYTHING, self._kinds):
                 self._check_touched(rule, context, config)
         self._full, self._kinds = False, set()
         self._touched.clear()
@@ -184,3 +187,25 @@ class IncrementalChecker:
             for value in (*values, *current):
                 ids.update(dict.fromkeys(rule.related(design, eid, value)))
         return list(ids)
+
+
+def _changed_fields(old: Any, new: Any) -> Iterator[str]:
+    """Names of the dataclass fields that differ between two versions of an element."""
+    for name in old.__dataclass_fields__:
+        before, after = getattr(old, name), getattr(new, name)
+        if before is not after and before != after:
+            yield name
+
+
+def _affected_by(reads: frozenset[str], touched: set[str]) -> bool:
+    """Whether a rule reading ``reads`` must re-run after changes to ``touched``.
+
+    ``service`` is touched by any change to a service; ``service.sla`` only by a change of
+    that field or by a service being added or removed (``service.*``); ``service.*`` only by
+    additions and removals.
+    """
+    for item in reads:
+        kind, dot, _ = item.partition(".")
+        if item in touched or (dot and f"{kind}.*" in touched):
+            return True
+    return False

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from checks.base import Context, Finding, Option, Rule, Severity
@@ -58,7 +58,7 @@ class MissingSla(Rule):
     name = "sla.missing-sla"
     groups = ("sla",)
     default_severity = Severity.WARNING
-    reads = frozenset({"service"})
+    reads = frozenset({"service.sla", "service.public", "service.endpoints"})
     scope = frozenset({"service"})
 
     def check_element(self, design: Design, element_id: str, context: Context) -> Iterator[Finding]:
@@ -119,19 +119,31 @@ class ConnectionExhaustion(Rule):
     name = "sla.connection-exhaustion"
     groups = ("sla", "load")
     default_severity = Severity.ERROR
-    reads = frozenset({"service", "datastore"})
+    reads = frozenset({"service.pools", "service.scaling", "datastore"})
     scope = frozenset({"datastore"})
+
+    def check(self, design: Design, context: Context) -> Iterator[Finding]:
+        """Every datastore, with the pools indexed once (not one scan of services per store)."""
+        shares: dict[str, list[tuple[str, int, int]]] = {}
+        for sid, service in design.services():
+            for store_id, pool in service.pools.items():
+                shares.setdefault(store_id, []).append((sid, pool.size, _instances(service)))
+        for store_id in self.scope_ids(design):
+            yield from self._check(design, store_id, shares.get(store_id, []))
 
     def check_element(self, design: Design, element_id: str, context: Context) -> Iterator[Finding]:
         """A finding with every service's pool x instances and the total against the limit."""
+        shares = [(sid, pool.size, _instances(service)) for sid, service in design.services()
+                  if (pool := service.pools.get(element_id)) is not None]
+        return self._check(design, element_id, shares)
+
+    def _check(self, design: Design, element_id: str,
+               shares: list[tuple[str, int, int]]) -> Iterator[Finding]:
         store = design.element(element_id)
         assert isinstance(store, Datastore)
         limit = store.max_connections or DEFAULT_MAX_CONNECTIONS.get(store.engine)
         if limit is None:
             return
-        shares = [(sid, pool.size, service.scaling.max if service.scaling else 1)
-                  for sid, service in design.services()
-                  if (pool := service.pools.get(element_id)) is not None]
         total = sum(size * instances for _, size, instances in shares)
         if total <= limit:
             return
@@ -156,6 +168,10 @@ class ConnectionExhaustion(Rule):
     def related(self, design: Design, element_id: str, element: Any) -> Iterable[str]:
         """A service's pools count against the datastores they connect to."""
         return list(element.pools) if isinstance(element, Service) else ()
+
+
+def _instances(service: Service) -> int:
+    return service.scaling.max if service.scaling else 1
 
 
 class UnboundedTableGrowth(Rule):
@@ -245,11 +261,23 @@ class HotPartition(Rule):
         "min-distinct": Option(100, "Distinct values a table's partition key needs."),
     }
 
+    def check(self, design: Design, context: Context) -> Iterator[Finding]:
+        """Every store and queue, with column cardinalities indexed once."""
+        distinct = _cardinalities(design)
+        for element_id in self.scope_ids(design):
+            yield from self._check(design, element_id, context, distinct.get)
+
     def check_element(self, design: Design, element_id: str, context: Context) -> Iterator[Finding]:
         """Findings for low-cardinality partition keys of a store's tables or of a queue."""
+        return self._check(design, element_id, context, lambda key: _distinct_of(design, key))
+
+    def _check(self, design: Design, element_id: str, context: Context,
+               distinct: Callable[[str], int | None]) -> Iterator[Finding]:
         element = design.element(element_id)
         if isinstance(element, Queue):
-            yield from self._check_queue(design, element_id, element, context)
+            key = element.partition_key
+            yield from self._check_queue(element_id, element, distinct(key) if key else None,
+                                         context)
         elif isinstance(element, Datastore):
             yield from self._check_store(element_id, element, context)
 
@@ -270,10 +298,9 @@ class HotPartition(Rule):
                 path=f"datastores.{store_id}.tables.{name}",
             )
 
-    def _check_queue(self, design: Design, queue_id: str, queue: Queue,
+    def _check_queue(self, queue_id: str, queue: Queue, distinct: int | None,
                      context: Context) -> Iterator[Finding]:
         key = queue.partition_key
-        distinct = _distinct_of(design, key) if key else None
         if distinct is None:
             return
         if queue.partitions is not None:
@@ -317,3 +344,15 @@ def _distinct_of(design: Design, column_name: str) -> int | None:
              for table in store.tables.values()
              if (column := table.columns.get(column_name)) is not None and column.distinct]
     return min(found) if found else None
+
+
+def _cardinalities(design: Design) -> dict[str, int]:
+    """The smallest stated cardinality of every column name, over all datastores."""
+    found: dict[str, int] = {}
+    for _, store in design.datastores():
+        for table in store.tables.values():
+            for name, column in table.columns.items():
+                if column.distinct is not None:
+                    found[name] = min(found.get(name, column.distinct.value),
+                                      column.distinct.value)
+    return found

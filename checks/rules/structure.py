@@ -29,19 +29,23 @@ _ALL_KINDS = frozenset(kind.value for kind in ElementKind)
 def _flow_graph(design: Design, *, sync_only: bool) -> nx.DiGraph:
     """Who waits on / triggers whom: ``calls`` edges, plus, unless ``sync_only``, messages
     (publisher -> queue -> subscriber). Edge attribute ``sync`` tells the two apart."""
-    graph = nx.DiGraph()
-    for source, target, kind in design.graph.edges(keys=True):
-        if kind is RelationKind.CALLS and not _is_service(design, source, target):
-            continue  # calls from externals are callbacks (webhooks), not nested waits
-        if kind is RelationKind.CALLS:
-            graph.add_edge(source, target, sync=True)
+    edges = []
+    for rel in design.relations():
+        if rel.kind is RelationKind.CALLS:
+            if _is_service(design, rel.source, rel.target):  # externals' calls are webhooks
+                edges.append((rel.source, rel.target, _SYNC))
         elif sync_only:
             continue
-        elif kind is RelationKind.PUBLISHES:
-            graph.add_edge(source, target, sync=False)
-        elif kind is RelationKind.SUBSCRIBES:  # the message flows from the queue to the service
-            graph.add_edge(target, source, sync=False)
+        elif rel.kind is RelationKind.PUBLISHES:
+            edges.append((rel.source, rel.target, _ASYNC))
+        elif rel.kind is RelationKind.SUBSCRIBES:  # the message flows from the queue
+            edges.append((rel.target, rel.source, _ASYNC))
+    graph = nx.DiGraph()
+    graph.add_edges_from(edges)
     return graph
+
+
+_SYNC, _ASYNC = {"sync": True}, {"sync": False}
 
 
 def _is_service(design: Design, *ids: str) -> bool:
@@ -178,7 +182,7 @@ class NoRelations(Rule):
     name = "structure.no-relations"
     groups = ("structure",)
     default_severity = Severity.WARNING
-    reads = _ALL_KINDS | {"relations"}
+    reads = frozenset({f"{kind}.*" for kind in _ALL_KINDS} | {"relations"})
     scope = _ALL_KINDS
 
     def check_element(self, design: Design, element_id: str, context: Context) -> Iterator[Finding]:
@@ -210,7 +214,7 @@ class ServiceWithoutPurpose(Rule):
     name = "structure.service-without-purpose"
     groups = ("structure",)
     default_severity = Severity.WARNING
-    reads = frozenset({"service"})
+    reads = frozenset({"service.purpose"})
     scope = frozenset({"service"})
 
     def check_element(self, design: Design, element_id: str, context: Context) -> Iterator[Finding]:
@@ -249,7 +253,7 @@ class SharedDatabase(Rule):
     name = "structure.shared-database"
     groups = ("structure",)
     default_severity = Severity.WARNING
-    reads = frozenset({"service", "datastore", "relations"})
+    reads = frozenset({"service.group", "datastore.*", "relations"})
     scope = frozenset({"datastore"})
 
     def check_element(self, design: Design, element_id: str, context: Context) -> Iterator[Finding]:
@@ -307,7 +311,7 @@ class GodService(Rule):
     name = "structure.god-service"
     groups = ("structure",)
     default_severity = Severity.WARNING
-    reads = frozenset({"service", "datastore", "relations"})
+    reads = frozenset({"service.endpoints", "datastore.tables", "relations"})
     scope = frozenset({"service"})
     options = {
         "max-endpoints": Option(25, "Endpoints a service may have."),

@@ -104,12 +104,27 @@ def test_one_field_edit_reruns_only_affected_rules_and_elements() -> None:
     assert findings == _full(design)
     for rule in rules:
         reads = rule.reads or {"service"}
-        if "service" not in reads:
-            assert not _ran(calls, rule.code), f"{rule.code} does not read services"
+        if not {"service", "service.purpose"} & reads:
+            assert not _ran(calls, rule.code), f"{rule.code} does not read services' purpose"
     assert _ran(calls, "ARC104") == {"order-service"}        # per element: just the one
-    assert _ran(calls, "ARC201") == {"order-service"}
-    assert _ran(calls, "ARC202") <= {"order-service", *service.pools}  # its pools' stores
+    assert not _ran(calls, "ARC201")                         # reads only sla/public/endpoints
     assert not _ran(calls, "ARC101") and not _ran(calls, "ARC203")  # relations, datastores
+
+
+def test_field_level_reads() -> None:
+    design = load_design(SAMPLES / "ecommerce-order-management.yaml")
+    rules, calls = _counting(RULES)
+    checker = IncrementalChecker(design, Engine(rules, today=TODAY))
+    _ = checker.findings
+    calls.clear()
+    service = design.element("order-service")
+    assert isinstance(service, Service)
+    design.replace_element("order-service", dataclasses.replace(
+        service, pools={**service.pools, "orders-db": Pool(size=1)}))
+    assert checker.findings == _full(design)
+    assert _ran(calls, "ARC202") <= {"order-service", *service.pools}  # its pools' stores
+    assert "orders-db" in _ran(calls, "ARC202")
+    assert not _ran(calls, "ARC104") and not _ran(calls, "ARC201")
     whole = [code for code, what in calls if what == "*"]
     assert len(whole) < len(rules) // 2
 

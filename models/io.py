@@ -43,6 +43,7 @@ __all__ = [
 
 #: Largest design file accepted (RM-1k, a thousand services, is about 10 MB).
 MAX_BYTES = 32 * 1024 * 1024
+_MB = 1024 * 1024
 
 
 try:  # the C parser is ~10x faster; the pure one gives the same nodes
@@ -153,7 +154,7 @@ def _too_big(file: str, size: int, limit: int) -> LoadProblem:
         file,
         1,
         1,
-        f"the file is {size / 1e6:.1f} MB; the limit is {limit / 1e6:.0f} MB",
+        f"the file is {size / _MB:.1f} MB; the limit is {limit / _MB:.0f} MB",
         "split the design or check it is the right file",
     )
 

@@ -350,7 +350,8 @@ class Reader:
                     if isinstance(key, yaml.ScalarNode) and isinstance(value, yaml.ScalarNode):
                         return from_pair(key.value, value.value)
             except ValueError as exc:
-                self.fail(node, str(exc))
+                message, _, hint = str(exc).partition("; ")
+                self.fail(node, message, hint)
             return None
 
         return read

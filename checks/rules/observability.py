@@ -25,6 +25,13 @@ _AVAILABILITY_WORDS = re.compile(
 )
 
 
+_TELEMETRY_HINTS = {
+    "metrics": "metrics (request_rate, error_rate, latency)",
+    "tracing": "tracing (e.g. OpenTelemetry to Jaeger)",
+    "logs": "logs (structured, e.g. to ELK)",
+}
+
+
 def _service(design: Design, element_id: str) -> Service:
     service = design.element(element_id)
     assert isinstance(service, Service)  # scope is services only
@@ -82,8 +89,7 @@ class MissingTelemetry(Rule):
             yield self.finding(
                 element_id,
                 f"{element_id} has no {_join(missing)}",
-                "declare them under 'monitoring': metrics (request_rate, error_rate, "
-                "latency), tracing (e.g. Jaeger/OpenTelemetry) and logs (e.g. ELK)",
+                "add under 'monitoring': " + ", ".join(_TELEMETRY_HINTS[m] for m in missing),
             )
 
 

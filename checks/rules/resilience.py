@@ -14,7 +14,7 @@ from collections.abc import Iterator
 import networkx as nx
 
 from checks.base import Context, Finding, Rule, Severity
-from checks.rules.topology import critical_paths, sync_graph
+from checks.rules.topology import SyncGraph, critical_paths, sync_graph
 from models.design import Design
 from models.elements import (
     Datastore,
@@ -285,10 +285,13 @@ def _has_fallback(design: Design, element_id: str, paths: dict[str, tuple[str, .
     )
 
 
-def _dominated(graph: nx.DiGraph, paths: dict[str, tuple[str, ...]]) -> dict[str, list[str]]:
-    """For each reachable node, the other nodes every entry path to them goes through it."""
+def _dominated(graph: SyncGraph, paths: dict[str, tuple[str, ...]]) -> dict[str, list[str]]:
+    """For each reachable node, the other nodes every entry path to them goes through it
+    (its descendants in the dominator tree of the reachable graph, rooted above the entries)."""
     root = object()
-    reach = nx.DiGraph(graph.subgraph(paths))
+    reach = nx.DiGraph()
+    reach.add_nodes_from(paths)
+    reach.add_edges_from((node, target) for node in paths for target in graph.get(node, ()))
     reach.add_edges_from((root, path[0]) for path in paths.values() if len(path) == 1)
     idom = nx.immediate_dominators(reach, root)
     cut: dict[str, list[str]] = {node: [] for node in paths}

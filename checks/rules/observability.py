@@ -175,7 +175,8 @@ class UnmonitoredCriticalHop(Rule):
     name = "observability.unmonitored-critical-hop"
     groups = ("observability",)
     default_severity = Severity.WARNING
-    reads = frozenset({"service", "datastore", "client", "external", "relations"})
+    #: Whole-design rule: narrowed to the fields it reads, so most edits do not re-run it.
+    reads = frozenset({"service.public", "service.endpoints", "datastore.monitoring", "relations"})
 
     def check(self, design: Design, context: Context) -> Iterator[Finding]:
         paths = critical_paths(design)

@@ -237,7 +237,17 @@ class SinglePointOfFailure(Rule):
     name = "resilience.single-point-of-failure"
     groups = ("resilience",)
     default_severity = Severity.WARNING
-    reads = frozenset({"service", "datastore", "client", "external", "relations"})
+    #: Whole-design rule: narrowed to the fields it reads, so most edits do not re-run it.
+    reads = frozenset(
+        {
+            "service.scaling",
+            "service.public",
+            "service.endpoints",
+            "datastore.replicas",
+            "datastore.engine",
+            "relations",
+        }
+    )
 
     def check(self, design: Design, context: Context) -> Iterator[Finding]:
         graph = sync_graph(design)

@@ -37,7 +37,9 @@ __all__ = [
     "datastore_ddl",
     "ddl_datastores",
     "engine_label",
+    "parse_type",
     "target_dialect",
+    "type_problem",
 ]
 
 logging.getLogger("sqlglot").setLevel(logging.ERROR)
@@ -365,6 +367,7 @@ class _TableBuilder:
                 )
             )
         definition = exp.ColumnDef(this=_ident(name), kind=kind, constraints=constraints)
+        note = " ".join(filter(None, [type_problem(column.type, self.script.source), note]))
         block = [column.comment] if column.comment and self.traits.comments == "block" else []
         if note or block:
             definition.add_comments([_one_line(text) for text in [*block, note] if text])
@@ -730,13 +733,33 @@ _SQLITE_AFFINITY = {
 _TYPE_ALIASES = {"string": "TEXT", "object": "JSON", "array": "JSON", "int": "INT"}
 
 
+_UDT_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
 def parse_type(text: str, dialect: str) -> exp.DataType:
-    """Read a column type as written for ``dialect``; unknown names become user-defined types."""
+    """Read a column type as written for ``dialect``.
+
+    An unknown single-word name (``citext``) stays a user-defined type; anything else sqlglot
+    cannot read becomes TEXT (see :func:`type_problem`), so no type text reaches the script raw.
+    """
     text = _TYPE_ALIASES.get(text.strip().lower(), text.strip())
     try:
         return exp.DataType.build(text, dialect=dialect)
-    except (ParseError, TokenError, ValueError):
-        return exp.DataType.build(text, dialect=dialect, udt=True)
+    except Exception:  # sqlglot raises several error types for what is not a type
+        if _UDT_RE.match(text):
+            return exp.DataType.build(text, dialect=dialect, udt=True)
+        return exp.DataType.build("TEXT")
+
+
+def type_problem(text: str, dialect: str) -> str:
+    """Why ``text`` was written as TEXT, or an empty string when it is a type."""
+    cleaned = _TYPE_ALIASES.get(text.strip().lower(), text.strip())
+    try:
+        exp.DataType.build(cleaned, dialect=dialect)
+    except Exception:
+        if not _UDT_RE.match(cleaned):
+            return f"type {text} is not a SQL type sqlglot can read: TEXT"
+    return ""
 
 
 def convert_type(text: str, source: str, target: str, *, keyed: bool = False) -> exp.DataType:

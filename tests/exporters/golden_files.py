@@ -14,11 +14,14 @@ from exporters.base import Files
 ROOT = Path(__file__).resolve().parents[2]
 GOLDEN = Path(__file__).resolve().with_name("golden")
 DATA = Path(__file__).resolve().with_name("data")
+#: Test designs shared with the other exporters (hostile names, a small shop).
+DESIGNS = Path(__file__).resolve().with_name("designs")
 
 
 def design_paths() -> list[Path]:
     """Every shipped sample and the exporter test designs, sorted by name."""
-    return sorted([*ROOT.glob("samples/*.yaml"), *DATA.glob("*.yaml")], key=lambda p: p.stem)
+    designs = [*ROOT.glob("samples/*.yaml"), *DATA.glob("*.yaml"), *DESIGNS.glob("*.yaml")]
+    return sorted(designs, key=lambda p: p.stem)
 
 
 def check_golden(design: str, fmt: str, files: Files) -> None:

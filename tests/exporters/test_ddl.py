@@ -35,6 +35,9 @@ CASES = [
     for store_id, store in ddl_datastores(load_design(path))
     if store.engine is not DatastoreEngine.CLICKHOUSE
 ]
+#: The hostile design's foreign key joins an INT to a VARCHAR on purpose: PostgreSQL and
+#: MariaDB rightly refuse it, so it is loaded into SQLite only (it is there for escaping).
+SERVER_CASES = [case for case in CASES if case.values[0].stem != "hostile"]
 
 
 def _store(path: Path, store_id: str) -> tuple[Design, Datastore]:
@@ -64,7 +67,7 @@ def test_golden(path: Path) -> None:
 
 
 @pytest.mark.needs_tool
-@pytest.mark.parametrize(("path", "store_id"), CASES)
+@pytest.mark.parametrize(("path", "store_id"), SERVER_CASES)
 def test_postgres_catalog_matches_design(path: Path, store_id: str, pg_connection) -> None:
     design, store = _store(path, store_id)
     pg_connection.execute(datastore_ddl(design, store_id, "postgres"))
@@ -105,7 +108,7 @@ def _pg_can_partition(table: Table) -> bool:
 
 
 @pytest.mark.needs_tool
-@pytest.mark.parametrize(("path", "store_id"), CASES)
+@pytest.mark.parametrize(("path", "store_id"), SERVER_CASES)
 def test_mariadb_catalog_matches_design(path: Path, store_id: str, mariadb_connection) -> None:
     design, store = _store(path, store_id)
     script = datastore_ddl(design, store_id, "mysql")
@@ -205,6 +208,13 @@ def test_tables_are_ordered_so_foreign_keys_resolve() -> None:
     parent = Table(columns={"id": Column("int", nullable=False)}, primary_key=("id",))
     script = datastore_ddl(_design(("child", child), ("parent", parent)), "db", "sqlite")
     assert script.index('CREATE TABLE "parent"') < script.index('CREATE TABLE "child"')
+
+
+def test_a_type_that_is_not_sql_never_reaches_the_script() -> None:
+    table = Table(columns={"a": Column("int); DROP TABLE t; --"), "b": Column("citext")})
+    script = datastore_ddl(_design(("t", table)), "db", "postgres")
+    assert '"a" TEXT, /* type int); DROP TABLE t; -- is not a SQL type' in script
+    assert '"b" CITEXT' in script or '"b" citext' in script
 
 
 def test_types_and_defaults_per_dialect() -> None:

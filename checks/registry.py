@@ -10,7 +10,17 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from checks.base import Rule
-from checks.rules import api, decisions, meta, observability, resilience, security, sla, structure
+from checks.rules import (
+    api,
+    decisions,
+    meta,
+    observability,
+    resilience,
+    security,
+    sla,
+    sql,
+    structure,
+)
 from models.design import did_you_mean
 
 __all__ = ["GROUPS", "RULES", "UnknownRuleError", "by_code", "by_name", "resolve"]
@@ -61,8 +71,9 @@ RULES: tuple[Rule, ...] = (
     decisions.SupersededWithoutSuccessor(),
     decisions.UnknownReference(),
     # --- SQL and indexes (ARC8xx) ---------------------------------------------------------
-    # unindexed-query, unindexed-foreign-key, redundant-index: wrappers of
-    # checks/index_advisor, wired by the index advisor's owner.
+    sql.UnindexedQuery(),
+    sql.UnindexedForeignKey(),
+    sql.RedundantIndex(),
 )
 
 #: The known groups, in registry order.

@@ -1,0 +1,263 @@
+"""SQL rules (ARC8xx): the index advisor run over each SQL datastore of a design.
+
+The design's tables are adapted to the advisor's light schema (:mod:`checks.index_advisor`),
+and one :class:`~checks.index_advisor.Advisor` is kept per datastore so that, after an edit,
+only the queries touching a changed table are analysed again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from functools import lru_cache
+
+import sqlglot
+from sqlglot import exp
+from sqlglot.errors import ParseError, TokenError
+
+from checks.base import Context, Finding, Rule, Severity
+from checks.index_advisor import (
+    Advisor,
+    ForeignKey,
+    Index,
+    Query,
+    QueryVerdict,
+    Schema,
+    Table,
+    redundant_indexes,
+    unindexed_foreign_keys,
+)
+from checks.index_advisor.schema import normalise_expression
+from models import elements as m
+from models.design import Design
+
+__all__ = ["RedundantIndex", "UnindexedForeignKey", "UnindexedQuery", "advisor_for", "schema_of"]
+
+
+# --------------------------------------------------------------------------- adapting the model
+
+
+@lru_cache(maxsize=4096)
+def _index_key(item: str, dialect: str) -> str:
+    """An index item as the advisor names it: a lower-case column or a normalised expression."""
+    try:
+        node = sqlglot.parse_one(item, read=dialect)
+    except (ParseError, TokenError):
+        return item.strip().lower()
+    node = node.this if isinstance(node, exp.Ordered) else node
+    node = node.this if isinstance(node, exp.Paren) else node
+    if isinstance(node, exp.Column | exp.Identifier):
+        return node.name.lower()
+    return normalise_expression(node)
+
+
+@lru_cache(maxsize=4096)
+def _predicate(where: str, dialect: str) -> str | None:
+    if not where:
+        return None
+    try:
+        return normalise_expression(sqlglot.parse_one(where, read=dialect))
+    except (ParseError, TokenError):
+        return where
+
+
+def _table(name: str, table: m.Table, dialect: str) -> Table:
+    """The advisor's view of one model table.
+
+    A ClickHouse ``ORDER BY`` key is the table's (sparse) primary index, so it serves
+    predicates on its leading columns exactly like a primary key.
+    """
+    primary_key = table.primary_key or (table.order_by if dialect == "clickhouse" else ())
+    return Table(
+        name.lower(),
+        columns=tuple(c.lower() for c in table.columns),
+        primary_key=tuple(_index_key(c, dialect) for c in primary_key),
+        uniques=tuple(tuple(c.lower() for c in cols) for cols in table.unique.values()),
+        indexes=tuple(
+            Index(index_name.lower(), tuple(_index_key(i, dialect) for i in index.columns),
+                  unique=index.unique, where=_predicate(index.where, dialect),
+                  method=(index.method or "btree").lower())
+            for index_name, index in table.indexes.items()
+        ),
+        foreign_keys=tuple(
+            ForeignKey(tuple(c.lower() for c in fk.columns), fk.table.lower(),
+                       tuple(c.lower() for c in fk.references), fk_name)
+            for fk_name, fk in table.foreign_keys.items()
+        ),
+    )
+
+
+def _view(name: str, view: m.View, dialect: str) -> Table | None:
+    """A ClickHouse materialized view is stored like a table, keyed by its ``ORDER BY``."""
+    if not (view.materialized and view.order_by):
+        return None
+    keys = tuple(_index_key(c, dialect) for c in view.order_by)
+    try:
+        select = sqlglot.parse_one(view.query, read=dialect)
+        columns = tuple(dict.fromkeys(
+            (*keys, *(s.alias_or_name.lower() for s in select.selects))))  # type: ignore[attr-defined]
+    except (ParseError, TokenError, AttributeError):
+        columns = keys
+    return Table(name.lower(), columns=columns, primary_key=keys)
+
+
+def schema_of(store: m.Datastore) -> Schema:
+    """The advisor schema of a SQL datastore (tables, and materialized views with a key)."""
+    dialect = store.engine.dialect or "postgres"
+    views = (_view(name, view, dialect) for name, view in store.views.items())
+    return Schema.of([*(_table(name, table, dialect) for name, table in store.tables.items()),
+                      *(v for v in views if v is not None)])
+
+
+class _Advisors:
+    """One advisor per datastore, updated table by table as the design changes."""
+
+    def __init__(self) -> None:
+        self._by_store: dict[str, tuple[Advisor, dict[str, m.Table]]] = {}
+
+    def get(self, store_id: str, store: m.Datastore) -> Advisor:
+        dialect = store.engine.dialect or "postgres"
+        cached = self._by_store.get(store_id)
+        if cached is None or cached[0].dialect != dialect:
+            advisor = Advisor(schema_of(store), dialect)
+            self._by_store[store_id] = (advisor, dict(store.tables))
+            return advisor
+        advisor, tables = cached
+        if tables != store.tables:
+            for name, table in store.tables.items():
+                if tables.get(name) is not table:
+                    advisor.replace_table(_table(name, table, dialect))
+            if set(tables) - set(store.tables):  # a table was removed: start afresh
+                advisor = Advisor(schema_of(store), dialect)
+            self._by_store[store_id] = (advisor, dict(store.tables))
+        return advisor
+
+
+_ADVISORS = _Advisors()
+
+
+def advisor_for(store_id: str, store: m.Datastore) -> Advisor:
+    """The (cached) advisor of a datastore."""
+    return _ADVISORS.get(store_id, store)
+
+
+def _sql_stores(design: Design, element_id: str) -> m.Datastore | None:
+    store = design.element(element_id)
+    if isinstance(store, m.Datastore) and store.engine.is_sql and store.tables:
+        return store
+    return None
+
+
+# --------------------------------------------------------------------------- rules
+
+
+class UnindexedQuery(Rule):
+    """A named query that no index serves: some table it reads can only be read in full.
+
+    *Anti-pattern*: a query whose predicates cannot use any index — a function or cast around
+    the column (``lower(email) = $1``), a leading wildcard (``LIKE '%x'``), ``<>``/``NOT IN``,
+    an ``OR`` with an unindexed branch, or a join on a column with no index. It is fast on a
+    developer's laptop and a full scan in production.
+
+    *Best practice*: an index that leads with the query's equality columns, then one range
+    column; an expression index for computed predicates; partial indexes for hot subsets.
+    The finding suggests the ``CREATE INDEX`` in the datastore's dialect. See
+    ``docs/index-advisor.md`` for the exact rules and how they match PostgreSQL's planner.
+    """
+
+    code = "ARC801"
+    name = "sql.unindexed-query"
+    groups = ("sql",)
+    default_severity = Severity.WARNING
+    reads = frozenset({"datastore.tables", "datastore.queries", "datastore.engine"})
+    scope = frozenset({"datastore"})
+
+    def check_element(self, design: Design, element_id: str, context: Context) -> Iterator[Finding]:
+        """One finding per unserved or unparseable query of the datastore."""
+        store = design.element(element_id)
+        if not isinstance(store, m.Datastore) or not store.engine.is_sql or not store.queries:
+            return
+        advisor = advisor_for(element_id, store)
+        for query_id, query in store.queries.items():
+            verdict = advisor.check(Query(query_id, query.sql))
+            if not verdict.indexed:
+                yield self._finding(element_id, query_id, verdict)
+
+    def _finding(self, store_id: str, query_id: str, verdict: QueryVerdict) -> Finding:
+        path = f"datastores.{store_id}.queries.{query_id}"
+        element = f"{store_id}.{query_id}"
+        if verdict.error:
+            return Finding(self.code, Severity.ERROR, element,
+                           f"query '{query_id}' on {store_id} does not parse "
+                           f"(line {verdict.line}, column {verdict.col} of the query): "
+                           f"{verdict.error}", "fix the SQL", rule=self.name, path=path)
+        tables = ", ".join(f"`{t}`" for t in verdict.full_scans)
+        reasons = "; ".join(verdict.reasons)
+        return self.finding(
+            element,
+            f"query '{query_id}' on {store_id} reads {tables} in full: {reasons}",
+            " ".join(verdict.suggestions) or "add an index that serves the query's predicates",
+            path=path,
+        )
+
+
+class UnindexedForeignKey(Rule):
+    """A foreign key whose columns lead no index.
+
+    *Anti-pattern*: ``order_lines.order_id REFERENCES orders`` with no index on ``order_id``:
+    every join from the parent and every ``DELETE``/``UPDATE`` of a parent row scans the child
+    table (and, in PostgreSQL, holds locks for the whole scan).
+
+    *Best practice*: index the referencing columns (MySQL/InnoDB does it implicitly; PostgreSQL
+    and SQLite do not).
+    """
+
+    code = "ARC802"
+    name = "sql.unindexed-foreign-key"
+    groups = ("sql",)
+    default_severity = Severity.WARNING
+    reads = frozenset({"datastore.tables", "datastore.engine"})
+    scope = frozenset({"datastore"})
+
+    def check_element(self, design: Design, element_id: str, context: Context) -> Iterator[Finding]:
+        """One finding per foreign key without a leading index."""
+        store = _sql_stores(design, element_id)
+        if store is None or store.engine in (m.DatastoreEngine.MYSQL, m.DatastoreEngine.MARIADB):
+            return  # InnoDB creates the index itself
+        schema = advisor_for(element_id, store).schema
+        names = {name.lower(): name for name in store.tables}
+        for item in unindexed_foreign_keys(schema):
+            table = names.get(item.table, item.table)
+            yield self.finding(f"{element_id}.{table}.{item.subject.replace(' ', '')}",
+                               item.message, item.hint,
+                               path=f"datastores.{element_id}.tables.{table}")
+
+
+class RedundantIndex(Rule):
+    """An index that duplicates another, or is a prefix of another index.
+
+    *Anti-pattern*: ``idx(a)`` next to ``idx(a, b)``, or two indexes on the same columns:
+    every write maintains both, for no read the longer index cannot serve.
+
+    *Best practice*: drop the redundant index (keep it only if it is unique, partial or
+    smaller for a hot, index-only query — and say so in an ADR and a suppression).
+    """
+
+    code = "ARC803"
+    name = "sql.redundant-index"
+    groups = ("sql",)
+    default_severity = Severity.INFO
+    reads = frozenset({"datastore.tables", "datastore.engine"})
+    scope = frozenset({"datastore"})
+
+    def check_element(self, design: Design, element_id: str, context: Context) -> Iterator[Finding]:
+        """One finding per redundant or duplicate index."""
+        store = _sql_stores(design, element_id)
+        if store is None:
+            return
+        schema = advisor_for(element_id, store).schema
+        names = {name.lower(): name for name in store.tables}
+        for item in redundant_indexes(schema):
+            table = names.get(item.table, item.table)
+            yield self.finding(f"{element_id}.{table}.{item.subject.replace(' ', '')}",
+                               item.message, item.hint,
+                               path=f"datastores.{element_id}.tables.{table}")

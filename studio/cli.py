@@ -171,6 +171,83 @@ def _run_sql(args: argparse.Namespace) -> int:
     return advise.run(args)
 
 
+# --------------------------------------------------------------------------- export
+
+
+def _add_export(parser: argparse.ArgumentParser) -> None:
+    from exporters.registry import EXPORTERS
+
+    formats = "\n".join(f"  {e.name:<8} {e.description}" for e in EXPORTERS)
+    parser.formatter_class = argparse.RawDescriptionHelpFormatter
+    parser.epilog = (
+        f"formats:\n{formats}\n  {'all':<8} every format (images only when Graphviz is "
+        "installed)\n\nOne format is written into DIR; several go into DIR/<format>/."
+    )
+    parser.add_argument("file", type=Path, metavar="FILE", help="design file")
+    parser.add_argument("--to", required=True, metavar="FORMAT[,FORMAT...]",
+                        help="formats to export, comma-separated, or 'all'")
+    parser.add_argument("-o", "--output", required=True, type=Path, metavar="DIR",
+                        help="folder to write into (created if missing)")
+    parser.add_argument("--dialect", choices=("postgres", "mysql", "sqlite"), default="postgres",
+                        help="SQL dialect of the DDL export (default: postgres)")
+
+
+def _run_export(args: argparse.Namespace) -> int:
+    from exporters.base import ExportError, ExportOptions
+    from exporters.files import write_files
+    from exporters.registry import available, resolve_formats
+    from models.io import LoadError, SaveError, load_design
+
+    try:
+        chosen, skipped = resolve_formats(n.strip() for n in args.to.split(",") if n.strip())
+    except ExportError as exc:
+        print(f"archstudio export: {exc}", file=sys.stderr)
+        return EXIT_INVALID
+    missing = [e for e in chosen if not available(e)]
+    if missing or not chosen:
+        for exporter in missing:
+            tool = getattr(exporter, "needs_tool", "")
+            print(f"archstudio export: '{exporter.name}' needs the '{tool}' program, which is "
+                  "not installed (Graphviz: apt-get install graphviz, or https://graphviz.org)",
+                  file=sys.stderr)
+        if not chosen:
+            print("archstudio export: no format given", file=sys.stderr)
+        return EXIT_INVALID
+    for exporter in skipped:
+        print(f"archstudio export: skipping '{exporter.name}': needs the "
+              f"'{getattr(exporter, 'needs_tool', '')}' program (Graphviz), not installed",
+              file=sys.stderr)
+    try:
+        design = load_design(args.file)
+    except LoadError as exc:
+        print(exc, file=sys.stderr)
+        return EXIT_INVALID
+    review = _export_review(design) if any(getattr(e, "needs_review", False)
+                                          for e in chosen) else ()
+    options = ExportOptions(dialect=args.dialect, review=review)
+    try:  # every format is produced before anything is written: no half-done export
+        outputs = [(e.name, e.export(design, options)) for e in chosen]
+        for name, files in outputs:
+            folder = args.output if len(outputs) == 1 else args.output / name
+            for path in write_files(files, folder):
+                print(folder / path.relative_to(folder.resolve()))
+    except (ExportError, SaveError) as exc:
+        print(f"archstudio export: {exc}", file=sys.stderr)
+        return EXIT_INVALID
+    return EXIT_OK
+
+
+def _export_review(design: object) -> tuple[object, ...]:
+    """The check engine's findings for the design document (none when there is no engine)."""
+    try:
+        from checks.engine import check_design
+    except ImportError:  # the engine is optional for exporting: the review is then empty
+        print("archstudio export: the check engine is not available; the document's quality "
+              "review is left empty", file=sys.stderr)
+        return ()
+    return tuple(check_design(design).findings)  # type: ignore[arg-type]
+
+
 # --------------------------------------------------------------------------- check, rules
 
 _FAIL_ON = ("error", "warning", "info")
@@ -309,6 +386,8 @@ COMMANDS: tuple[Command, ...] = (
     Command("schema", "print the JSON Schema of the design format", _add_schema, _run_schema),
     Command("sql", "SQL tools: 'sql advise' checks queries against a schema's indexes",
             _add_sql, _run_sql),
+    Command("export", "export a design: Mermaid, OpenAPI, DDL, ADR, document, Graphviz",
+            _add_export, _run_export),
 )
 
 

@@ -7,7 +7,8 @@ datastore's own dialect and re-generated, never pasted. Whatever a dialect canno
 partial index in MySQL, ``gen_random_uuid()`` in SQLite, partitioning outside PostgreSQL) is
 left out with a ``--`` comment saying why, so the script always loads.
 
-Files are ``ddl/<datastore-id>.<dialect>.sql``. The dialect is the datastore engine's unless
+Files are ``<datastore-id>.<dialect>.sql`` (in ``DIR/ddl/`` when several formats are written).
+The dialect is the datastore engine's unless
 :attr:`ExportOptions.dialect <exporters.base.ExportOptions.dialect>` names another one.
 Tables are ordered so that foreign keys resolve (a foreign key to a table created later, as in
 a cycle, becomes an ``ALTER TABLE`` at the end), ties keep the design's order: the output is
@@ -27,6 +28,7 @@ from sqlglot import exp
 from sqlglot.errors import ErrorLevel, ParseError, TokenError
 
 from exporters.base import ExportError, ExportOptions, Files
+from exporters.files import safe_name, unique_names
 from models.design import Design, did_you_mean
 from models.elements import Column, Datastore, Index, Table, View
 
@@ -136,11 +138,16 @@ class DdlExporter:
     description = "CREATE TABLE/INDEX scripts per SQL datastore (PostgreSQL, MySQL, SQLite)"
 
     def export(self, design: Design, options: ExportOptions) -> Files:
-        """Return ``ddl/<datastore-id>.<dialect>.sql`` for every SQL datastore."""
+        """Return ``<datastore-id>.<dialect>.sql`` for every SQL datastore.
+
+        The caller puts them in ``DIR/ddl/`` when several formats are exported at once.
+        """
+        stores = dict(ddl_datastores(design))
+        names = unique_names({store_id: safe_name(store_id) for store_id in stores})
         files: Files = {}
-        for store_id, store in ddl_datastores(design):
+        for store_id, store in stores.items():
             dialect = target_dialect(store, options.dialect)
-            files[f"ddl/{store_id}.{dialect}.sql"] = datastore_ddl(
+            files[f"{names[store_id]}.{dialect}.sql"] = datastore_ddl(
                 design, store_id, dialect, options.extra
             )
         return files

@@ -296,9 +296,9 @@ def test_user_text_is_a_literal_in_mariadb_comments(mariadb_connection) -> None:
 
 def test_dialect_option_overrides_the_engine_and_unknown_ones_fail() -> None:
     design = load_design(DATA / "chinook.yaml")
-    assert list(DdlExporter().export(design, ExportOptions())) == ["ddl/chinook.mysql.sql"]
+    assert list(DdlExporter().export(design, ExportOptions())) == ["chinook.mysql.sql"]
     files = DdlExporter().export(design, ExportOptions(dialect="sqlite"))
-    assert list(files) == ["ddl/chinook.sqlite.sql"]
+    assert list(files) == ["chinook.sqlite.sql"]
     with pytest.raises(ExportError, match="did you mean 'postgres'"):
         DdlExporter().export(design, ExportOptions(dialect="postgre"))
 

@@ -20,8 +20,10 @@ from collections.abc import Iterable
 from exporters.adr import AdrExporter
 from exporters.base import Exporter, ExportError
 from exporters.ddl import DdlExporter
+from exporters.doc import DocExporter
 from exporters.dot import DotExporter, PngExporter, SvgExporter
 from exporters.mermaid import MermaidExporter
+from exporters.openapi import OpenApiExporter
 from models.design import did_you_mean
 
 __all__ = [
@@ -35,10 +37,10 @@ __all__ = [
 
 EXPORTERS: tuple[Exporter, ...] = (
     MermaidExporter(),
-    # exporters-2: OpenApiExporter() from exporters/openapi.py goes here.
+    OpenApiExporter(),
     DdlExporter(),
     AdrExporter(),
-    # exporters-2: DocExporter() from exporters/doc.py goes here.
+    DocExporter(),
     DotExporter(),
     SvgExporter(),
     PngExporter(),

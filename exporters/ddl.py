@@ -18,6 +18,7 @@ byte-stable.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 import re
 from collections.abc import Iterator, Mapping
@@ -749,6 +750,11 @@ def parse_type(text: str, dialect: str) -> exp.DataType:
     An unknown single-word name (``citext``) stays a user-defined type; anything else sqlglot
     cannot read becomes TEXT (see :func:`type_problem`), so no type text reaches the script raw.
     """
+    return _build_type(text, dialect).copy()  # a copy: callers may modify it
+
+
+@functools.lru_cache(maxsize=4096)
+def _build_type(text: str, dialect: str) -> exp.DataType:
     text = _TYPE_ALIASES.get(text.strip().lower(), text.strip())
     try:
         return exp.DataType.build(text, dialect=dialect)

@@ -60,7 +60,10 @@ class OpenApiExporter:
         }
 
 
-class _Dumper(yaml.SafeDumper):
+_SafeDumper: type = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # libyaml: ~10x faster
+
+
+class _Dumper(_SafeDumper):  # type: ignore[misc, valid-type]
     """Safe YAML with multi-line text as ``|`` blocks (readable descriptions)."""
 
 

@@ -61,7 +61,10 @@ def _scalar(tag: str, value: str) -> yaml.ScalarNode:
 
 def _text(value: str) -> yaml.ScalarNode:
     if "\n" in value:
-        return yaml.ScalarNode(STR_TAG, value, style="|")
+        # Text ending in a blank line needs a keep-chomping block (`|+`), after which the emitter
+        # ends the YAML document with `...`; such rare values are written double-quoted instead.
+        keeps_blank_end = value.endswith("\n\n") or value == "\n"
+        return yaml.ScalarNode(STR_TAG, value, style='"' if keeps_blank_end else "|")
     if value[:1] in _NUMBER_START and _YAML12_NUMBER.match(value):
         # PyYAML (YAML 1.1) leaves `1e3` or `0o17` plain, but YAML 1.2 tools (editors'
         # language servers, archstudio's own free-form reader) would read a number.

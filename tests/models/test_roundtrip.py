@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from models.design import Design
-from models.elements import Datastore, Service
+from models.elements import Datastore, DesignInfo, Service
 from models.io import dumps_design, load_design, loads_design, save_design
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -163,3 +163,16 @@ def _diff(a: bytes, b: bytes) -> str:
             a.decode().splitlines(keepends=True), b.decode().splitlines(keepends=True)
         )
     )
+
+
+@pytest.mark.parametrize("value", ["a\n\n", "\n", "a\nb\n", "a\nb", "  lead\nx", "x\n\n\n", "\n\nx"])
+def test_multi_line_text_round_trips_before_another_section(value: str) -> None:
+    """A text ending in blank lines once ended the YAML document (`|+` then `...`)."""
+    design = Design(DesignInfo(summary=value))
+    design.add_element("a", Service(purpose=value))
+    text = dumps_design(design)
+    assert "\n...\n" not in text
+    loaded = loads_design(text)
+    assert loaded.info.summary == value
+    assert loaded.element("a").purpose == value  # type: ignore[union-attr]
+    assert dumps_design(loaded) == text

@@ -391,8 +391,13 @@ COMMANDS: tuple[Command, ...] = (
 )
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The argument parser with every registered subcommand."""
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The argument parser with every registered subcommand.
+
+    With ``only``, just that subcommand's arguments are set up: some set-ups import heavy
+    modules (the exporter registry, the index advisor), which ``--version`` and ``--help``
+    must not pay for. ``None`` sets up every subcommand.
+    """
     parser = argparse.ArgumentParser(
         prog="archstudio",
         description="Design, review and export software architectures. "
@@ -404,7 +409,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for command in COMMANDS:
         child = sub.add_parser(command.name, help=command.help, description=command.help)
-        command.add_arguments(child)
+        if only is None or command.name == only:
+            command.add_arguments(child)
         child.set_defaults(run=command.run)
     return parser
 
@@ -436,7 +442,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     names = {c.name for c in COMMANDS}
     if argv and (argv[0] in names or argv[0] in ("-h", "--help", "--version")):
-        args = build_parser().parse_args(argv)
+        args = build_parser(only=argv[0] if argv[0] in names else "").parse_args(argv)
         try:
             return int(args.run(args))
         except KeyboardInterrupt:
@@ -445,7 +451,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return EXIT_OK
     if argv and not argv[0].startswith("-") and not Path(argv[0]).suffix and \
             not Path(argv[0]).exists():
-        build_parser().error(f"unknown command '{argv[0]}'{_suggest(argv[0], names)}")
+        build_parser(only="").error(f"unknown command '{argv[0]}'{_suggest(argv[0], names)}")
     return _run_studio(argv)
 
 

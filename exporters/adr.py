@@ -1,7 +1,8 @@
 """Architecture decision records as Markdown, in the MADR layout, plus a README index.
 
 One file per decision, ``NNNN-title-slug.md``: the number comes from the decision's id when
-every id ends in a distinct number (``ADR-007`` -> ``0007``), otherwise from file order. All user
+every id holds a distinct number (``ADR-007``, ``adr-007-use-kafka`` -> ``0007``), otherwise
+from file order. All user
 text goes through :mod:`exporters.markdown`, so it cannot inject HTML, links or headings; the
 only links are the ones we generate, between ADR files.
 """
@@ -19,13 +20,13 @@ from models.elements import Decision
 
 __all__ = ["AdrExporter", "adr_files", "adr_numbers"]
 
-_TRAILING_NUMBER = re.compile(r"(\d+)$")
+_NUMBER = re.compile(r"\d+")
 
 
 def adr_numbers(design: Design) -> dict[str, int]:
     """The ADR number of each decision id (from the ids when they allow it, else the order)."""
-    found = {did: _TRAILING_NUMBER.search(did) for did in design.decisions}
-    numbers = {did: int(m.group(1)) for did, m in found.items() if m}
+    found = {did: _NUMBER.search(did) for did in design.decisions}
+    numbers = {did: int(m.group()) for did, m in found.items() if m}
     if len(numbers) == len(found) and len(set(numbers.values())) == len(numbers) and all(
         0 < n < 10_000 for n in numbers.values()
     ):

@@ -17,6 +17,7 @@ import os
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path, PurePosixPath
 
 from exporters.base import ExportError
@@ -33,6 +34,9 @@ __all__ = [
 
 #: Longest slug :func:`safe_name` returns (a path component must stay well under 255 bytes).
 MAX_NAME_LENGTH = 64
+
+#: Threads that write files at once.
+_WRITERS = 16
 
 #: Windows device names, reserved with any extension and in any case.
 _RESERVED = frozenset(
@@ -130,14 +134,16 @@ def write_files(files: Mapping[str, str | bytes], folder: str | os.PathLike[str]
     root.mkdir(parents=True, exist_ok=True)
     root = root.resolve()
     targets = _plan(files, root)
-    written = []
     for rel, target in targets:
         target.parent.mkdir(parents=True, exist_ok=True)
         if not target.parent.resolve().is_relative_to(root):
             raise UnsafePathError(f"refusing to write '{rel}': it would land outside {root}")
-        write_atomic(target, _encode(files[rel]))
-        written.append(target)
-    return written
+    # Each atomic write waits on fsync; threads overlap those waits (RM-1k: 1,300 files).
+    with ThreadPoolExecutor(max_workers=min(_WRITERS, len(targets) or 1)) as pool:
+        jobs = [pool.submit(write_atomic, target, _encode(files[rel])) for rel, target in targets]
+    for job in jobs:
+        job.result()  # re-raise the first failure, in path order
+    return [target for _, target in targets]
 
 
 def _plan(files: Iterable[str], root: Path) -> list[tuple[str, Path]]:

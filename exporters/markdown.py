@@ -3,7 +3,9 @@
 User text goes through :func:`text` or :func:`cell`, so it can never open HTML, a link, an image,
 a heading, a list, a table cell, code or emphasis: HTML's ``<``, ``>`` and ``&`` become entities
 and every other Markdown punctuation character is backslash-escaped (CommonMark allows a
-backslash before any ASCII punctuation).
+backslash before any ASCII punctuation). A bare ``https://`` URL in user text may still be
+auto-linked by GFM renderers; that extension only links http(s), www and e-mail addresses,
+never ``javascript:``.
 """
 
 from __future__ import annotations

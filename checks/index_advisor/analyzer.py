@@ -11,10 +11,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
-import sqlglot
 from sqlglot import exp
+from sqlglot.dialects.dialect import Dialect
 from sqlglot.errors import ParseError, TokenError
 
 from checks.index_advisor.builder import build_graphs
@@ -45,6 +46,7 @@ class Analysis:
     reasons: tuple[str, ...] = ()
     suggestions: tuple[str, ...] = ()
     used_indexes: frozenset[tuple[str, str]] = frozenset()
+    tables: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -115,7 +117,7 @@ def parse_query(query: Query, dialect: str) -> exp.Expression:
             col,
         )
     try:
-        statements = [s for s in sqlglot.parse(query.text, read=dialect) if s is not None]
+        statements = [s for s in _dialect(dialect).parse(query.text) if s is not None]
     except ParseError as error:
         info = error.errors[0] if error.errors else {}
         line, col = _file_position(query, info.get("line") or 1, info.get("col") or 1)
@@ -142,6 +144,11 @@ def parse_query(query: Query, dialect: str) -> exp.Expression:
     return statement
 
 
+@lru_cache(maxsize=8)
+def _dialect(name: str) -> Dialect:
+    return Dialect.get_or_raise(name)
+
+
 def _line_col(text: str, offset: int) -> tuple[int, int]:
     line = text.count("\n", 0, offset) + 1
     return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
@@ -154,14 +161,18 @@ def _file_position(query: Query, line: int, col: int) -> tuple[int, int]:
 
 
 def analyze_statement(
-    statement: exp.Expression, schema: Schema, dialect: str = "postgres"
+    statement: exp.Expression, schema: Schema, dialect: str = "postgres", nested: bool | None = None
 ) -> Analysis:
-    """Analyse one parsed statement against ``schema``."""
+    """Analyse one parsed statement against ``schema``.
+
+    ``nested`` (whether the statement holds subqueries) saves a tree walk when known.
+    """
     full: list[str] = []
     reasons: list[str] = []
     suggestions: list[str] = []
     used: set[tuple[str, str]] = set()
-    for graph in build_graphs(statement, schema):
+    graphs, tables = build_graphs(statement, schema, nested)
+    for graph in graphs:
         solution = solve(graph)
         used |= solution.used
         constant = {s.rel for ss in graph.sargs.values() for s in ss if not s.deps}
@@ -183,7 +194,12 @@ def analyze_statement(
         tuple(dict.fromkeys(reasons)),
         tuple(dict.fromkeys(suggestions)),
         frozenset(used),
+        tuple(sorted(tables)),
     )
+
+
+def _error_verdict(query: Query, error: QueryError) -> QueryVerdict:
+    return QueryVerdict(query.name, False, error=error.message, line=error.line, col=error.col)
 
 
 @dataclass
@@ -206,7 +222,7 @@ class Advisor:
         self.schema = schema
         self.dialect = dialect
         self.stats = CacheStats()
-        self._parsed: dict[str, tuple[exp.Expression, tuple[str, ...]] | QueryError] = {}
+        self._touched: dict[str, tuple[str, ...] | QueryError] = {}
         self._results: dict[tuple[str, tuple[str, ...]], Analysis] = {}
         self._fingerprints: dict[str, str] = {}
 
@@ -220,22 +236,25 @@ class Advisor:
         return [self.check(q) for q in queries]
 
     def check(self, query: Query) -> QueryVerdict:
-        """Check one query (never raises for bad SQL: the verdict carries the error)."""
+        """Check one query (never raises for bad SQL: the verdict carries the error).
+
+        The cache keeps, per query text, the tables it touches (not its syntax tree, which
+        would weigh on memory and on the garbage collector); a query is parsed again only
+        when a table it touches has changed.
+        """
         text = query.text.strip()
-        parsed = self._parsed.get(text)
-        if parsed is None:
-            parsed = self._parse(query)
-            self._parsed[text] = parsed
-        if isinstance(parsed, QueryError):
-            return QueryVerdict(
-                query.name, False, error=parsed.message, line=parsed.line, col=parsed.col
-            )
-        statement, tables = parsed
-        key = (text, tuple(self._fingerprint(t) for t in tables))
-        analysis = self._results.get(key)
+        touched = self._touched.get(text)
+        if isinstance(touched, QueryError):
+            return _error_verdict(query, touched)
+        analysis = None
+        if touched is not None:
+            analysis = self._results.get((text, self._fingerprints_of(touched)))
         if analysis is None:
-            analysis = analyze_statement(statement, self.schema, self.dialect)
-            self._results[key] = analysis
+            try:
+                analysis = self._analyse(query, text)
+            except QueryError as error:
+                self._touched[text] = error
+                return _error_verdict(query, error)
             self.stats.analysed += 1
         else:
             self.stats.reused += 1
@@ -250,13 +269,18 @@ class Advisor:
             used_indexes=analysis.used_indexes,
         )
 
-    def _parse(self, query: Query) -> tuple[exp.Expression, tuple[str, ...]] | QueryError:
-        try:
-            statement = parse_query(query, self.dialect)
-        except QueryError as error:
-            return error
-        tables = tuple(sorted({t.name.lower() for t in statement.find_all(exp.Table)}))
-        return statement, tables
+    def _analyse(self, query: Query, text: str) -> Analysis:
+        """Parse and analyse ``query``; cache the result under the tables it touches."""
+        statement = parse_query(query, self.dialect)
+        upper = text.upper()
+        nested = upper.count("SELECT") > 1 or "VALUES" in upper
+        analysis = analyze_statement(statement, self.schema, self.dialect, nested)
+        self._touched[text] = analysis.tables
+        self._results[(text, self._fingerprints_of(analysis.tables))] = analysis
+        return analysis
+
+    def _fingerprints_of(self, tables: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(self._fingerprint(t) for t in tables)
 
     def _fingerprint(self, name: str) -> str:
         found = self._fingerprints.get(name)

@@ -63,6 +63,7 @@ class Binding:
     inner: Scope | None = None
     opaque: bool = False
     names: set[str] | None = None
+    refs: dict[str, Ref] = field(default_factory=dict)
 
     def has(self, name: str) -> bool:
         """Whether the binding exposes a column called ``name``."""
@@ -82,7 +83,10 @@ class Binding:
                 graph, self.rel, None, frozenset({self.rel or UNRESOLVED}), ref.push if ref else ()
             )
         if self.rel is not None:
-            return Ref(graph, self.rel, name, frozenset({self.rel}))
+            ref = self.refs.get(name)
+            if ref is None:
+                ref = self.refs[name] = Ref(graph, self.rel, name, frozenset({self.rel}))
+            return ref
         if name in self.columns:
             return self.columns[name]
         found = self.inner.find(name) if self.inner is not None else None
@@ -143,6 +147,7 @@ class GraphBuilder:
         self.cte_refs: dict[str, int] = {}
         self.outer_on: dict[str, list[exp.Expression]] = {}
         self.nested = True
+        self.tables: set[str] = set()
 
     # ---- statements -------------------------------------------------------------------
 
@@ -230,6 +235,7 @@ class GraphBuilder:
             for rel in before:
                 graph.rels[rel].after |= new
             nullable |= before
+        graph.ordered = graph.ordered or side in ("LEFT", "RIGHT", "FULL")
         only = new if side == "LEFT" else before if side == "RIGHT" else None
         if side == "FULL":
             only = set()
@@ -295,6 +301,7 @@ class GraphBuilder:
         alias = source.alias_or_name.lower()
         if isinstance(source, exp.Table) and isinstance(source.this, exp.Identifier):
             name = source.name.lower()
+            self.tables.add(name)
             cte = None if source.args.get("db") else self.ctes.get(name)
             binding = self._cte(cte, alias, scope) if cte else self._base(name, alias, scope)
         elif isinstance(source, exp.Subquery) and isinstance(source.this, exp.Query):
@@ -439,6 +446,7 @@ class GraphBuilder:
         before = set(graph.rels)
         self.select(query, scope, graph)
         if anti:
+            graph.ordered = True
             for rel in set(graph.rels) - before:
                 graph.rels[rel].after |= before
 
@@ -667,12 +675,23 @@ class GraphBuilder:
             self.statement(query, scope)
 
 
-def build_graphs(statement: exp.Expression, schema: Schema) -> list[Graph]:
-    """Return the graphs (independently planned blocks) of ``statement``."""
+def build_graphs(
+    statement: exp.Expression, schema: Schema, nested: bool | None = None
+) -> tuple[list[Graph], frozenset[str]]:
+    """Return the graphs (independently planned blocks) of ``statement`` and its tables.
+
+    Args:
+        statement: A parsed statement.
+        schema: The schema.
+        nested: Whether the statement holds subqueries, when the caller already knows.
+
+    Returns:
+        The graphs, and the names of every table (or CTE) the statement reads.
+    """
     builder = GraphBuilder(schema)
-    builder.nested = _has_subquery(statement)
+    builder.nested = _has_subquery(statement) if nested is None else nested
     builder.statement(statement)
-    return builder.graphs
+    return builder.graphs, frozenset(builder.tables)
 
 
 # ---- module helpers ---------------------------------------------------------------------
@@ -748,6 +767,8 @@ def _columns_outside_queries(node: exp.Expression) -> Iterator[exp.Column]:
 
 
 def _volatile(node: exp.Expression) -> bool:
+    if isinstance(node, (*_LEAVES, exp.Column)):
+        return False
     return any(
         (f.name or type(f).__name__).lower() in VOLATILE or isinstance(f, exp.Rand)
         for f in node.find_all(exp.Func)

@@ -123,11 +123,11 @@ def create_index_sql(table: str, keys: list[str], dialect: str) -> str:
         kind="INDEX",
         this=exp.Index(
             this=exp.to_identifier(name),
-            table=exp.to_table(table),
+            table=exp.Table(this=exp.to_identifier(table)),
             params=exp.IndexParameters(columns=columns),
         ),
     )
-    return _generator(dialect).generate(create)
+    return _generator(dialect).generate(create, copy=False)
 
 
 @lru_cache(maxsize=8)
@@ -139,4 +139,9 @@ def _generator(dialect: str) -> Generator:
 def _key_expression(key: str) -> exp.Expression:
     if key.isidentifier():
         return exp.column(key)
-    return exp.Paren(this=sqlglot.parse_one(key, read="postgres"))
+    return exp.Paren(this=_parsed_key(key).copy())
+
+
+@lru_cache(maxsize=1024)
+def _parsed_key(key: str) -> exp.Expression:
+    return sqlglot.parse_one(key, read="postgres")

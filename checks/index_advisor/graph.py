@@ -82,7 +82,11 @@ class Rel:
 
 @dataclass
 class Graph:
-    """One query block's relations, predicates and diagnostics."""
+    """One query block's relations, predicates and diagnostics.
+
+    ``ordered`` is set once any relation has an ``after`` constraint (outer or anti
+    join); without one, every sarg's dependencies can be met in some join order.
+    """
 
     rels: dict[str, Rel] = field(default_factory=dict)
     sargs: dict[str, list[Sarg]] = field(default_factory=dict)
@@ -90,6 +94,7 @@ class Graph:
     texts: dict[str, set[str]] = field(default_factory=dict)
     minmax: dict[str, list[str]] = field(default_factory=dict)
     candidates: dict[str, list[tuple[str, SargKind, bool]]] = field(default_factory=dict)
+    ordered: bool = False
 
     def add_rel(self, rel: Rel) -> None:
         """Register ``rel``."""
@@ -118,8 +123,11 @@ class Graph:
 
 def usable_indexes(table: Table, texts: set[str], sargs: Iterable[Sarg]) -> list[Index]:
     """B-tree/hash indexes of ``table`` whose partial predicate (if any) the query implies."""
+    paths = table.access_paths()
+    if not any(i.where for i in paths):
+        return list(paths)
     strict_keys = {s.key for s in sargs if s.strict and s.key and not s.deps}
-    return [i for i in table.access_paths() if _implied(i, texts, strict_keys)]
+    return [i for i in paths if _implied(i, texts, strict_keys)]
 
 
 def _implied(index: Index, texts: set[str], strict_keys: set[str | None]) -> bool:
@@ -184,9 +192,14 @@ def serves(index: Index, sargs: Iterable[Sarg]) -> bool:
 
 def serving_indexes(graph: Graph, rel: Rel, sargs: list[Sarg]) -> list[Index]:
     """The indexes through which ``rel`` can be read using ``sargs`` (empty: none)."""
-    if rel.table is None:
+    table = rel.table
+    if table is None:
         return []
-    indexes = usable_indexes(rel.table, graph.texts.get(rel.id, set()), sargs)
+    if not table.has_partial:
+        direct = _leading_match(table, sargs)
+        if direct is not None:
+            return [direct]
+    indexes = usable_indexes(table, graph.texts.get(rel.id, set()), sargs)
     plain = [s for s in sargs if s.kind != SargKind.OR]
     direct = next((i for i in indexes if serves(i, searching(i, plain))), None)
     if direct is not None:
@@ -197,6 +210,16 @@ def serving_indexes(graph: Graph, rel: Rel, sargs: list[Sarg]) -> list[Index]:
             if all(per_branch):
                 return list(dict.fromkeys(i for i in per_branch if i is not None))
     return _minmax_indexes(graph, rel, indexes)
+
+
+def _leading_match(table: Table, sargs: list[Sarg]) -> Index | None:
+    """Fast path for tables without partial indexes: an index leading with a sarg's key."""
+    leading = table.leading
+    for sarg in sargs:
+        for index in leading.get(sarg.key, ()) if sarg.key is not None else ():
+            if index.ordered or (index.method == "hash" and sarg.kind == SargKind.EQ):
+                return index
+    return None
 
 
 def rel_served(graph: Graph, rel: Rel, sargs: list[Sarg]) -> bool:
@@ -220,9 +243,14 @@ def usable_sargs(graph: Graph, rel: Rel, available: set[str] | None) -> list[Sar
     A relation on the nullable side of an outer join (or inside an anti-join) is joined
     after the relations listed in its ``after``; those cannot use it to be reached.
     """
+    sargs = graph.sargs[rel.id]
+    if not graph.ordered:
+        if available is None:
+            return sargs
+        return [s for s in sargs if not s.deps or s.deps <= available]
     return [
         s
-        for s in graph.sargs[rel.id]
+        for s in sargs
         if not any(rel.id in graph.rels[d].after for d in s.deps if d in graph.rels)
         and (available is None or s.deps <= available)
     ]

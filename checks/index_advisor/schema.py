@@ -23,6 +23,7 @@ import hashlib
 import logging
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from types import MappingProxyType
 
 import sqlglot
@@ -104,6 +105,24 @@ class Table:
 
     def access_paths(self) -> tuple[Index, ...]:
         """Every index usable for access: the primary key, unique constraints, indexes."""
+        return self._paths
+
+    @cached_property
+    def leading(self) -> dict[str, tuple[Index, ...]]:
+        """Access paths by their leading key (for the analyzer's fast path)."""
+        found: dict[str, list[Index]] = {}
+        for index in self.access_paths():
+            if index.columns:
+                found.setdefault(index.columns[0], []).append(index)
+        return {k: tuple(v) for k, v in found.items()}
+
+    @cached_property
+    def has_partial(self) -> bool:
+        """Whether any index of the table is partial."""
+        return any(i.where for i in self.indexes)
+
+    @cached_property
+    def _paths(self) -> tuple[Index, ...]:
         paths: list[Index] = []
         if self.primary_key:
             paths.append(Index(f"{self.name}_pkey", self.primary_key, unique=True))

@@ -149,7 +149,8 @@ CASES = [
         "dangling-foreign-key-table",
         V1 + "datastores:\n  db:\n    engine: postgresql\n    tables:\n"
         "      orders:\n        columns: {id: uuid, user_id: uuid}\n"
-        "        foreign_keys:\n          fk_user: {columns: [user_id], table: user, references: [id]}\n"
+        "        foreign_keys:\n"
+        "          fk_user: {columns: [user_id], table: user, references: [id]}\n"
         "      users:\n        columns: {id: uuid}\n",
         (9, 11, "foreign key references unknown table 'user'"),
     ),
@@ -180,9 +181,9 @@ def test_bad_input_is_reported_where_it_is(case: Case) -> None:
     problems = problems_of(case.data)
     found = [(p.line, p.column, p.message) for p in problems]
     for line, column, message in case.expected:
-        assert any(
-            (line, column) == (pl, pc) and message in pm for pl, pc, pm in found
-        ), f"expected {line}:{column} '{message}' in {found}"
+        assert any((line, column) == (pl, pc) and message in pm for pl, pc, pm in found), (
+            f"expected {line}:{column} '{message}' in {found}"
+        )
     assert len(problems) == len(case.expected), found
     for problem in problems:
         assert problem.file == "design.yaml"

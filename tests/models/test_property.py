@@ -41,7 +41,6 @@ from models.elements import (
     Query,
     Queue,
     Relation,
-    RelationKind,
     Requirements,
     Response,
     Retry,
@@ -69,9 +68,7 @@ words = st.text(
 lines = st.lists(words.filter(lambda s: s.strip() == s), min_size=2, max_size=4).map("\n".join)
 text = st.one_of(words, tricky, lines)
 short_text = st.one_of(words, tricky)
-amounts = st.one_of(
-    st.integers(0, 10**7).map(float), st.decimals("0", "1000", places=2).map(float)
-)
+amounts = st.one_of(st.integers(0, 10**7).map(float), st.decimals("0", "1000", places=2).map(float))
 
 durations = st.builds(Duration, amounts, st.sampled_from(["ms", "s", "min", "m", "h", "d", "w"]))
 rates = st.builds(
@@ -98,7 +95,9 @@ shapes = st.recursive(
     lambda inner: st.lists(inner, max_size=3) | st.dictionaries(short_text, inner, max_size=3),
     max_leaves=6,
 )
-slas = st.builds(Sla, optional(percents), optional(durations), optional(durations), optional(durations))
+slas = st.builds(
+    Sla, optional(percents), optional(durations), optional(durations), optional(durations)
+)
 
 endpoints = st.builds(
     Endpoint,
@@ -106,8 +105,15 @@ endpoints = st.builds(
     path=short_text,
     summary=text,
     auth=short_text,
-    parameters=keyed(st.builds(Parameter, st.sampled_from(["path", "query", "header"]),
-                               short_text, st.booleans(), short_text)),
+    parameters=keyed(
+        st.builds(
+            Parameter,
+            st.sampled_from(["path", "query", "header"]),
+            short_text,
+            st.booleans(),
+            short_text,
+        )
+    ),
     request=shapes,
     responses=keyed(st.builds(Response, short_text, shapes, tags), max_size=2),
     pagination=optional(st.sampled_from(Pagination)),
@@ -126,10 +132,18 @@ services = st.builds(
     tags=tags,
     public=st.booleans(),
     sla=optional(slas),
-    scaling=optional(st.builds(Scaling, st.integers(0, 50), st.integers(0, 500),
-                               optional(rates), short_text)),
-    monitoring=optional(st.builds(Monitoring, tags, short_text, short_text,
-                                  keyed(st.builds(Alert, short_text, short_text, short_text)))),
+    scaling=optional(
+        st.builds(Scaling, st.integers(0, 50), st.integers(0, 500), optional(rates), short_text)
+    ),
+    monitoring=optional(
+        st.builds(
+            Monitoring,
+            tags,
+            short_text,
+            short_text,
+            keyed(st.builds(Alert, short_text, short_text, short_text)),
+        )
+    ),
     endpoints=keyed(endpoints),
     caching=text,
 )
@@ -147,16 +161,35 @@ def tables(draw: st.DrawFn, others: tuple[str, ...] = ()) -> Table:
     some = st.lists(st.sampled_from(names), min_size=1, max_size=3, unique=True).map(tuple)
     fks = {}
     if others:
-        fks = draw(keyed(st.builds(ForeignKey, some, st.sampled_from(others), st.just(()),
-                                   st.sampled_from(["", "cascade", "restrict"]))))
+        fks = draw(
+            keyed(
+                st.builds(
+                    ForeignKey,
+                    some,
+                    st.sampled_from(others),
+                    st.just(()),
+                    st.sampled_from(["", "cascade", "restrict"]),
+                )
+            )
+        )
     return Table(
         columns=columns,
         primary_key=draw(some),
         unique=draw(keyed(some, max_size=2)),
         foreign_keys=fks,
         checks=draw(keyed(short_text, max_size=2)),
-        indexes=draw(keyed(st.builds(Index, some, st.booleans(), short_text,
-                                     st.sampled_from(["", "btree", "gin"]), st.just(())))),
+        indexes=draw(
+            keyed(
+                st.builds(
+                    Index,
+                    some,
+                    st.booleans(),
+                    short_text,
+                    st.sampled_from(["", "btree", "gin"]),
+                    st.just(()),
+                )
+            )
+        ),
         rows=draw(optional(counts)),
         growth=draw(optional(rates)),
         retention=draw(optional(durations)),
@@ -246,8 +279,13 @@ def designs(draw: st.DrawFn) -> Design:
     _add_services_references(design, draw)
     if len(element_ids) >= 2:
         _add_relations(design, draw, element_ids)
-        steps = st.builds(Step, st.sampled_from(element_ids), st.sampled_from(element_ids),
-                          st.one_of(st.just(""), words.map(str.strip)), st.sampled_from(StepKind))
+        steps = st.builds(
+            Step,
+            st.sampled_from(element_ids),
+            st.sampled_from(element_ids),
+            st.one_of(st.just(""), words.map(str.strip)),
+            st.sampled_from(StepKind),
+        )
         for flow_id, (name, flow_steps) in draw(keyed(st.tuples(short_text, st.lists(
                 steps, max_size=4)))).items():  # fmt: skip
             design.set_flow(flow_id, Flow(name=name, steps=tuple(flow_steps)))

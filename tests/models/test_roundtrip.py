@@ -165,7 +165,9 @@ def _diff(a: bytes, b: bytes) -> str:
     )
 
 
-@pytest.mark.parametrize("value", ["a\n\n", "\n", "a\nb\n", "a\nb", "  lead\nx", "x\n\n\n", "\n\nx"])
+@pytest.mark.parametrize(
+    "value", ["a\n\n", "\n", "a\nb\n", "a\nb", "  lead\nx", "x\n\n\n", "\n\nx"]
+)
 def test_multi_line_text_round_trips_before_another_section(value: str) -> None:
     """A text ending in blank lines once ended the YAML document (`|+` then `...`)."""
     design = Design(DesignInfo(summary=value))

@@ -49,7 +49,7 @@ def test_read_only_folder_raises_save_error_and_keeps_the_file(
         monkeypatch.setattr(tempfile, "mkstemp", refuse)
     folder.chmod(0o555)
     try:
-        with pytest.raises(SaveError, match="cannot save .*Permission denied"):
+        with pytest.raises(SaveError, match=r"cannot save .*Permission denied"):
             save_design(design, existing)
     finally:
         folder.chmod(0o755)

@@ -64,7 +64,9 @@ def test_every_design_validates_against_the_schema(path: Path) -> None:
         ({"design": {}}, []),
     ],
 )
-def test_the_schema_rejects_what_the_loader_rejects(snippet: dict[str, Any], where: list[str]) -> None:
+def test_the_schema_rejects_what_the_loader_rejects(
+    snippet: dict[str, Any], where: list[str]
+) -> None:
     errors = list(_validator().iter_errors(snippet))
     assert errors
     assert any(list(e.absolute_path)[: len(where)] == where for e in errors)

@@ -65,7 +65,12 @@ def test_rate_over_a_duration_counts_events() -> None:
 
 @pytest.mark.parametrize(
     ("text", "fraction", "written"),
-    [("99.95%", 0.9995, "99.95%"), ("100%", 1.0, "100%"), ("0%", 0.0, "0%"), (99.9, 0.999, "99.9%")],
+    [
+        ("99.95%", 0.9995, "99.95%"),
+        ("100%", 1.0, "100%"),
+        ("0%", 0.0, "0%"),
+        (99.9, 0.999, "99.9%"),
+    ],
 )
 def test_percent(text: str | float, fraction: float, written: str) -> None:
     percent = Percent.parse(text)
@@ -119,7 +124,7 @@ def test_count(text: str | int | float, value: int, written: str) -> None:
         (Count.parse, True, "expected a count"),
     ],
 )
-def test_bad_quantities_say_what_form_is_expected(parse, text, message: str) -> None:  # noqa: ANN001
+def test_bad_quantities_say_what_form_is_expected(parse, text, message: str) -> None:
     with pytest.raises(UnitError, match=message):
         parse(text)
 

@@ -116,6 +116,11 @@ def _ordered_keys(sargs: list[Sarg]) -> list[str]:
 
 def create_index_sql(table: str, keys: list[str], dialect: str) -> str:
     """``CREATE INDEX`` for ``table(keys)`` in ``dialect``, built as a sqlglot tree."""
+    return _create_index_sql(table, tuple(keys), dialect)
+
+
+@lru_cache(maxsize=65536)
+def _create_index_sql(table: str, keys: tuple[str, ...], dialect: str) -> str:
     columns = [_key_expression(k) for k in keys]
     slug = "_".join(re.sub(r"\W+", "_", k).strip("_") for k in keys)
     name = f"idx_{table}_{slug}"[:MAX_IDENTIFIER]
@@ -134,6 +139,12 @@ def create_index_sql(table: str, keys: list[str], dialect: str) -> str:
 def _generator(dialect: str) -> Generator:
     """One generator per dialect (creating one per statement costs more than generating)."""
     return Dialect.get_or_raise(dialect).generator()
+
+
+def clear_caches() -> None:
+    """Forget memoised suggestions (benchmarks start every timed run cold)."""
+    _create_index_sql.cache_clear()
+    _parsed_key.cache_clear()
 
 
 def _key_expression(key: str) -> exp.Expression:

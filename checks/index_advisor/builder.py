@@ -84,7 +84,7 @@ class Binding:
             )
         if self.rel is not None:
             ref = self.refs.get(name)
-            if ref is None:
+            if ref is None or ref.graph is not graph:  # OR branches resolve in probe graphs
                 ref = self.refs[name] = Ref(graph, self.rel, name, frozenset({self.rel}))
             return ref
         if name in self.columns:

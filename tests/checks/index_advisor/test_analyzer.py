@@ -47,6 +47,9 @@ SERVED = {
     "parameter": "SELECT * FROM rental WHERE rental_id = $1",
     "named parameter": "SELECT * FROM rental WHERE rental_id = :id",
     "or of served branches": "SELECT * FROM rental WHERE rental_id = 1 OR rental_date > '2024-01-01'",
+    "or on one column": "SELECT * FROM rental WHERE rental_id = 1 OR rental_id = 2",
+    "or inside and": "SELECT * FROM rental WHERE (rental_id = 1 OR rental_id > 9) AND staff_id = 2",
+    "or after the column was resolved": "SELECT rental_id FROM rental WHERE rental_id < 5 OR rental_id > 9",
     "partial index implied (IS NULL)": "SELECT * FROM rental WHERE staff_id = 3 AND return_date IS NULL",
     "partial index implied (same predicate)": "SELECT * FROM payment WHERE paid_at > '2024-01-01' AND amount > 100",
     "join reached by pk": (

@@ -28,6 +28,17 @@ PG_THRESHOLD = 0.98
 #: IS NOT NULL costing); the analyzer models PostgreSQL. See docs/index-advisor.md.
 SQLITE_THRESHOLD = 0.95
 MIN_CORPUS = 150
+#: The disagreements explained in docs/index-advisor.md. A new one fails the test even
+#: while the agreement stays above the threshold: it is a regression until explained.
+KNOWN_PG = {"tpch/q3-shipping-priority"}
+KNOWN_SQLITE = {
+    "chinook/fk-is-not-null",
+    "chinook/partial-not-null-explicit",
+    "chinook/right-join",
+    "chinook/in-subquery-entered-outside",
+    "chinook/exists-correlated-entered-inside",
+    "chinook/min-max-on-indexed-column",
+}
 
 PG_SCHEMAS = {
     "chinook": ("chinook/schema-postgresql.sql", "chinook/extra-postgresql.sql"),
@@ -53,8 +64,8 @@ def _compare(
     advisor_for: dict[str, Advisor],
     to_sql: Callable[[CorpusQuery], str],
     title: str,
-) -> float:
-    """Print and return the agreement of the analyzer with ``label``.
+) -> tuple[float, set[str]]:
+    """Print and return the agreement of the analyzer with ``label``, and who disagrees.
 
     ``label`` returns ``None`` for a statement the database cannot run (SQLite lacks
     ``DELETE ... USING``, ``ILIKE``...): those are listed and left out of the figure.
@@ -81,7 +92,7 @@ def _compare(
         print(f"    sql: {sql}")
         print(f"    planner: {'; '.join(planned.problems) or 'every scan is an index search'}")
         print(f"    analyzer: {'; '.join(reasons) or 'served'}")
-    return agreement
+    return agreement, {f"{q.corpus}/{q.name}" for q, _sql, _p, _r in disagreements}
 
 
 def test_corpus_is_large_and_covers_two_schemas() -> None:
@@ -104,7 +115,7 @@ def test_analyzer_agrees_with_postgresql(pg_server) -> None:  # type: ignore[no-
             _load_pg(conn, ddl)
             leading[name] = planner.pg_prepare(conn)
             advisors[name] = Advisor(load_schema(ddl, "postgres"), "postgres")
-        agreement = _compare(
+        agreement, disagreeing = _compare(
             queries,
             lambda q: planner.pg_label(connections[q.corpus], q.sql, leading[q.corpus]),
             advisors,
@@ -115,6 +126,7 @@ def test_analyzer_agrees_with_postgresql(pg_server) -> None:  # type: ignore[no-
         for conn in connections.values():
             conn.close()
     assert agreement >= PG_THRESHOLD
+    assert disagreeing <= KNOWN_PG, f"new disagreements: {sorted(disagreeing - KNOWN_PG)}"
 
 
 def _load_pg(conn, ddl: str) -> None:  # type: ignore[no-untyped-def]
@@ -159,7 +171,7 @@ def test_analyzer_agreement_with_sqlite() -> None:
     advisors = {
         n: Advisor(load_schema(_ddl(f), "sqlite"), "sqlite") for n, f in SQLITE_SCHEMAS.items()
     }
-    agreement = _compare(
+    agreement, disagreeing = _compare(
         queries,
         lambda q: _sqlite_label(connections[q.corpus], to_sqlite(q)),
         advisors,
@@ -167,6 +179,7 @@ def test_analyzer_agreement_with_sqlite() -> None:
         "SQLite planner vs analyzer",
     )
     assert agreement >= SQLITE_THRESHOLD
+    assert disagreeing <= KNOWN_SQLITE, f"new disagreements: {sorted(disagreeing - KNOWN_SQLITE)}"
 
 
 def _sqlite_label(conn: sqlite3.Connection, sql: str) -> PlanLabel | None:

@@ -1,4 +1,4 @@
-"""Start the studio: ``run_studio(path, review)`` from the ``archstudio`` command.
+"""The studio application: ``run_studio(path, review)`` behind :mod:`studio.app`.
 
 Sets up the application (name and organisation for ``QSettings``, the system palette, high-DPI
 rendering), offers recovery copies left by a crash, opens the window, and installs an

@@ -2,8 +2,8 @@
 
 Every command's ``redo``/``undo`` call :class:`~models.design.Design` mutators only; the scene
 and the panels follow the design's events (Qt Undo Framework, orange-canvas-core).
-Multi-element deletes are macros of :class:`RemoveRelation` and :class:`RemoveElement`
-children; typing in one field merges into one step through ``id()``/``mergeWith()``.
+Multi-element deletes run :class:`RemoveRelation` and :class:`RemoveElement` steps as one
+command; typing in one field merges into one step through ``id()``/``mergeWith()``.
 """
 
 from __future__ import annotations
@@ -56,9 +56,8 @@ class AddElement(QUndoCommand):
 class RemoveElement(QUndoCommand):
     """Remove one element (its relations must be gone already: see :class:`RemoveElements`)."""
 
-    def __init__(self, design: Design, element_id: str,
-                 parent: QUndoCommand | None = None) -> None:
-        super().__init__(f"Remove {element_id}", parent)
+    def __init__(self, design: Design, element_id: str) -> None:
+        super().__init__(f"Remove {element_id}")
         self.design, self.element_id = design, element_id
         self.element = design.element(element_id)
         self.position = design.layout.get(element_id)
@@ -89,12 +88,11 @@ class AddRelation(QUndoCommand):
 class RemoveRelation(QUndoCommand):
     """Remove one relation."""
 
-    def __init__(self, design: Design, key: RelationKey,
-                 parent: QUndoCommand | None = None) -> None:
+    def __init__(self, design: Design, key: RelationKey) -> None:
         relation = design.relation(*key)
         if relation is None:
             raise ValueError(f"no relation {key[0]}.{key[2].value}.{key[1]}")
-        super().__init__(f"Remove {relation.id}", parent)
+        super().__init__(f"Remove {relation.id}")
         self.design, self.relation = design, relation
 
     def redo(self) -> None:
@@ -105,10 +103,12 @@ class RemoveRelation(QUndoCommand):
 
 
 class RemoveElements(QUndoCommand):
-    """Delete elements and relations as one step: a macro of relation, then element removals.
+    """Delete elements and relations as one step: the relations first, then the elements.
 
-    The relations of the removed elements are removed first (explicitly, so that undo restores
-    them after their elements are back).
+    The incident relations of the removed elements are captured explicitly, so that undo
+    restores the elements, then their relations, then their positions. (The steps are plain
+    :class:`RemoveRelation`/:class:`RemoveElement` commands run in order, not Qt child
+    commands: PySide and Qt would both own the children.)
     """
 
     def __init__(self, design: Design, element_ids: Iterable[str],
@@ -119,11 +119,17 @@ class RemoveElements(QUndoCommand):
             incident = [*design.in_relations(element_id), *design.out_relations(element_id)]
             keys.extend(rel.key for rel in incident if rel.key not in keys)
         super().__init__(_removal_text(ids, keys))
-        for key in keys:
-            RemoveRelation(design, key, self)
-        for element_id in ids:
-            RemoveElement(design, element_id, self)
+        self.steps: list[QUndoCommand] = [*(RemoveRelation(design, key) for key in keys),
+                                          *(RemoveElement(design, eid) for eid in ids)]
         self.element_ids, self.relation_keys = tuple(ids), tuple(keys)
+
+    def redo(self) -> None:
+        for step in self.steps:
+            step.redo()
+
+    def undo(self) -> None:
+        for step in reversed(self.steps):
+            step.undo()
 
 
 def _removal_text(ids: list[str], keys: list[RelationKey]) -> str:

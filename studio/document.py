@@ -53,7 +53,7 @@ class Document(QObject):
         self.path = path
         self.read_only = read_only
         self.undo_stack = QUndoStack(self)
-        self.undo_stack.cleanChanged.connect(lambda clean: self.modified_changed.emit(not clean))
+        self.undo_stack.cleanChanged.connect(self._clean_changed)
         self.findings: tuple[Any, ...] = ()
         self._checker = checker_factory(self.design)
         self._recheck = QTimer(self, singleShot=True, interval=RECHECK_DELAY_MS)
@@ -85,6 +85,9 @@ class Document(QObject):
             design.set_positions(layered_layout(design))
 
     # ------------------------------------------------------------------ state
+
+    def _clean_changed(self, clean: bool) -> None:
+        self.modified_changed.emit(not clean)
 
     @property
     def modified(self) -> bool:

@@ -1,0 +1,140 @@
+"""The scene mirrors the design; gestures become undo steps on the document's stack."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QPointF
+
+from models.elements import ElementKind, RelationKind, Service
+from studio.canvas.items import ElementItem, RelationItem
+from studio.canvas.scene import DiagramScene, allowed_kinds
+from studio.canvas.view import DiagramView
+from studio.commands import AddElement, MoveElements
+from studio.document import Document
+from tests.studio.conftest import SAMPLES
+
+
+@pytest.fixture
+def scene(document: Document) -> DiagramScene:
+    return DiagramScene(document)
+
+
+def _count(scene: DiagramScene, cls: type) -> int:
+    return sum(isinstance(item, cls) for item in scene.items())
+
+
+def test_items_mirror_the_design(scene: DiagramScene) -> None:
+    assert set(scene.elements) == {"web", "api", "worker", "orders-db", "events"}
+    assert _count(scene, ElementItem) == 5 and _count(scene, RelationItem) == 5
+    assert set(scene.groups) == {"shop"}
+    assert scene.elements["api"].pos() == QPointF(*scene.design.layout["api"])
+
+
+def test_model_events_update_items(scene: DiagramScene, document: Document) -> None:
+    stack = document.undo_stack
+    stack.push(AddElement(document.design, "billing", Service(name="Billing"), (400, 400)))
+    assert scene.elements["billing"].pos() == QPointF(400, 400)
+    stack.undo()
+    assert "billing" not in scene.elements and _count(scene, ElementItem) == 5
+
+
+def test_parallel_relations_do_not_overlap(scene: DiagramScene) -> None:
+    reads = scene.relations[("api", "orders-db", RelationKind.READS)]
+    writes = scene.relations[("api", "orders-db", RelationKind.WRITES)]
+    assert reads.bend == -writes.bend != 0
+    assert reads.boundingRect() != writes.boundingRect()
+
+
+def test_palette_add_is_one_undo_step(scene: DiagramScene, document: Document) -> None:
+    new_id = scene.add_element(ElementKind.QUEUE, QPointF(100, 200))
+    assert new_id == "queue-1" and document.undo_stack.count() == 1
+    assert scene.selected_element_ids() == ["queue-1"]
+    assert document.design.layout["queue-1"] == (100.0, 200.0)
+    document.undo_stack.undo()
+    assert "queue-1" not in document.design
+
+
+def test_connect_offers_only_allowed_kinds(scene: DiagramScene, document: Document) -> None:
+    offered = []
+
+    def choose(kinds: list[RelationKind], _pos: object) -> RelationKind:
+        offered.extend(kinds)
+        return RelationKind.READS
+
+    scene.kind_chooser = choose
+    assert scene.connect_by_gesture("worker", "orders-db", None)
+    assert set(offered) == {RelationKind.READS, RelationKind.WRITES, RelationKind.OWNS}
+    assert ("worker", "orders-db", RelationKind.READS) in scene.relations
+    document.undo_stack.undo()
+    assert ("worker", "orders-db", RelationKind.READS) not in scene.relations
+    assert allowed_kinds(ElementKind.CLIENT, ElementKind.DATASTORE) == []
+    assert not scene.connect_by_gesture("web", "orders-db", None)
+
+
+def test_delete_selection_removes_relations_in_one_step(scene: DiagramScene,
+                                                        document: Document) -> None:
+    scene.select_ids(["api"])
+    assert scene.delete_selection()
+    assert "api" not in scene.elements and _count(scene, RelationItem) == 1
+    assert document.undo_stack.count() == 1
+    document.undo_stack.undo()
+    assert _count(scene, RelationItem) == 5
+
+
+def test_drag_pushes_one_move_on_release(qtbot: object, scene: DiagramScene,
+                                         document: Document) -> None:
+    view = DiagramView()
+    qtbot.addWidget(view)  # type: ignore[attr-defined]
+    view.setScene(scene)
+    view.resize(800, 600)
+    view.show()
+    item = scene.elements["api"]
+    start = item.pos()
+    scene.select_ids(["api"])
+    scene._press = {"api": (start.x(), start.y())}
+    item.setPos(start + QPointF(40, 10))  # what the mouse drag does, step by step
+    item.setPos(start + QPointF(80, 20))
+    assert document.undo_stack.count() == 0
+    scene._commit_drag()
+    assert document.undo_stack.count() == 1
+    assert isinstance(document.undo_stack.command(0), MoveElements)
+    assert document.design.layout["api"] == (start.x() + 80, start.y() + 20)
+    document.undo_stack.undo()
+    assert item.pos() == start
+
+
+def test_rename_in_place(qtbot: object, scene: DiagramScene, document: Document) -> None:
+    view = DiagramView()
+    qtbot.addWidget(view)  # type: ignore[attr-defined]
+    view.setScene(scene)
+    view.show()
+    editor = view.start_rename("api")
+    assert editor is not None
+    editor.setText("Storefront API")
+    view.finish_rename(commit=True)
+    assert document.design.element("api").name == "Storefront API"
+    assert document.undo_stack.count() == 1
+
+
+def test_findings_show_as_badges(qapp: object) -> None:
+    pytest.importorskip("checks.incremental")
+    document = Document.open(SAMPLES[0])
+    scene = DiagramScene(document)
+    errors = {f.element.split(".")[0] for f in document.findings if f.severity.value == "error"}
+    assert errors, "the sample is expected to have errors"
+    for element_id in errors:
+        assert scene.elements[element_id].errors > 0
+
+
+@pytest.mark.parametrize("sample", SAMPLES, ids=lambda p: Path(p).stem)
+def test_each_sample_opens(qapp: object, sample: Path) -> None:
+    document = Document.open(sample)
+    scene = DiagramScene(document)
+    design = document.design
+    items = _count(scene, ElementItem) + _count(scene, RelationItem)
+    assert items == len(design) + design.graph.number_of_edges()
+    rects = [item.body_rect() for item in scene.elements.values()]
+    overlaps = [(a, b) for i, a in enumerate(rects) for b in rects[i + 1:] if a.intersects(b)]
+    assert not overlaps, "the automatic layout must not stack elements on each other"

@@ -1,0 +1,93 @@
+"""The document: modified flag, atomic saves, failed saves that keep everything intact."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from models.design import Design
+from models.io import SaveError, dumps_design, load_design
+from studio.commands import RenameElement
+from studio.document import Document
+
+
+def test_modified_follows_the_undo_stack(document: Document) -> None:
+    assert not document.modified
+    document.undo_stack.push(RenameElement(document.design, "api", "Gateway"))
+    assert document.modified
+    document.undo_stack.undo()
+    assert not document.modified
+
+
+def test_save_and_reopen_round_trip(document: Document, tmp_path: Path) -> None:
+    document.undo_stack.push(RenameElement(document.design, "api", "Gateway"))
+    target = tmp_path / "design.yaml"
+    document.save(target)
+    assert not document.modified and document.path == target
+    reopened = Document.open(target)
+    assert reopened.design.element("api").name == "Gateway"
+    assert dumps_design(reopened.design) == target.read_text(encoding="utf-8")
+    assert dict(reopened.design.layout) == dict(document.design.layout)
+
+
+def test_unpositioned_design_is_laid_out_on_open_without_an_undo_step(qapp: object,
+                                                                        design: Design) -> None:
+    document = Document(design)
+    assert set(design.layout) == {eid for eid, _ in design.elements()}
+    assert not document.modified and document.undo_stack.count() == 0
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root writes into read-only folders")
+def test_failed_save_keeps_document_history_and_file(document: Document,
+                                                     tmp_path: Path) -> None:
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    target = folder / "design.yaml"
+    target.write_text("archstudio: 1\n", encoding="utf-8")
+    document.path = target
+    document.undo_stack.push(RenameElement(document.design, "api", "Gateway"))
+    folder.chmod(0o500)
+    try:
+        with pytest.raises(SaveError):
+            document.save()
+    finally:
+        folder.chmod(0o700)
+    assert target.read_text(encoding="utf-8") == "archstudio: 1\n"
+    assert document.modified and document.undo_stack.count() == 1
+    assert document.design.element("api").name == "Gateway"
+
+
+def test_failed_save_into_missing_folder(document: Document, tmp_path: Path) -> None:
+    with pytest.raises(SaveError):
+        document.save(tmp_path / "missing" / "design.yaml")
+    assert document.path is None
+
+
+def test_findings_come_from_the_check_engine(qapp: object, tmp_path: Path) -> None:
+    pytest.importorskip("checks.incremental")
+    sample = Path(__file__).resolve().parents[2] / "samples" / "ecommerce-order-management.yaml"
+    document = Document.open(sample)
+    assert document.has_checker
+    from checks.engine import check_design
+
+    assert [f.id for f in document.findings] == [
+        f.id for f in check_design(load_design(sample)).findings]
+
+
+def test_failed_commit_keeps_document_history_and_file(document: Document, tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """The root-proof variant: the atomic commit fails (disk full, fsync error)."""
+    from PySide6.QtCore import QSaveFile
+
+    target = tmp_path / "design.yaml"
+    target.write_text("archstudio: 1\n", encoding="utf-8")
+    document.path = target
+    document.undo_stack.push(RenameElement(document.design, "api", "Gateway"))
+    monkeypatch.setattr(QSaveFile, "commit", lambda self: False)
+    with pytest.raises(SaveError, match="cannot save"):
+        document.save()
+    assert target.read_text(encoding="utf-8") == "archstudio: 1\n"
+    assert document.modified and document.undo_stack.count() == 1
+    assert list(tmp_path.iterdir()) == [target]

@@ -1,0 +1,180 @@
+"""The main window: title and modified flag, unsaved-changes prompt, saving, panels."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QCheckBox, QLineEdit, QMessageBox
+
+from studio.commands import RenameElement
+from studio.document import Document
+from studio.mainwindow import MainWindow
+from tests.studio.conftest import SAMPLES
+
+Button = QMessageBox.StandardButton
+
+
+@pytest.fixture
+def window(qtbot: object, document: Document, settings: QSettings) -> MainWindow:
+    win = MainWindow(document, settings)
+    # Closing after the test must not ask about unsaved changes.
+    qtbot.addWidget(win, before_close_func=lambda w: w.document.undo_stack.setClean())  # type: ignore[attr-defined]
+    return win
+
+
+def _answer(monkeypatch: pytest.MonkeyPatch, button: QMessageBox.StandardButton) -> list[str]:
+    asked: list[str] = []
+
+    def warning(*args: object, **kwargs: object) -> QMessageBox.StandardButton:
+        asked.append(str(args[2]))
+        return button
+
+    monkeypatch.setattr(QMessageBox, "warning", warning)
+    monkeypatch.setattr(QMessageBox, "critical", lambda *a, **k: asked.append(str(a[2])))
+    return asked
+
+
+def test_title_shows_name_and_modified(window: MainWindow) -> None:
+    assert window.windowTitle().startswith("Untitled")
+    assert not window.isWindowModified()
+    window.document.undo_stack.push(RenameElement(window.document.design, "api", "X"))
+    assert window.isWindowModified()
+    window.undo_action.trigger()
+    assert not window.isWindowModified()
+
+
+def test_new_with_unsaved_changes_cancel_keeps_everything(window: MainWindow,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    window.document.undo_stack.push(RenameElement(window.document.design, "api", "X"))
+    document = window.document
+    asked = _answer(monkeypatch, Button.Cancel)
+    assert not window.new_document()
+    assert asked and window.document is document and document.modified
+
+
+def test_new_with_unsaved_changes_discard(window: MainWindow,
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    window.document.undo_stack.push(RenameElement(window.document.design, "api", "X"))
+    _answer(monkeypatch, Button.Discard)
+    assert window.new_document()
+    assert len(window.document.design) == 0 and not window.document.modified
+
+
+def test_close_with_unsaved_changes_save(window: MainWindow, tmp_path: Path,
+                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    window.document.path = tmp_path / "d.yaml"
+    window.document.undo_stack.push(RenameElement(window.document.design, "api", "Saved"))
+    _answer(monkeypatch, Button.Save)
+    assert window.close()
+    assert "Saved" in (tmp_path / "d.yaml").read_text(encoding="utf-8")
+
+
+def test_failed_save_keeps_window_undo_and_file(window: MainWindow, tmp_path: Path,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    from PySide6.QtCore import QSaveFile
+
+    target = tmp_path / "d.yaml"
+    target.write_text("archstudio: 1\n", encoding="utf-8")
+    window.document.path = target
+    window.document.undo_stack.push(RenameElement(window.document.design, "api", "X"))
+    asked = _answer(monkeypatch, Button.Save)
+    monkeypatch.setattr(QSaveFile, "commit", lambda self: False)
+    assert not window.save()
+    assert any("cannot save" in text for text in asked)
+    assert window.document.modified and window.document.undo_stack.count() == 1
+    assert target.read_text(encoding="utf-8") == "archstudio: 1\n"
+    assert not window.close()  # the prompt's Save failed again: the window stays open
+
+
+def test_open_and_save_round_trip(window: MainWindow, tmp_path: Path) -> None:
+    target = tmp_path / "copy.yaml"
+    window.document.save(target)
+    assert window.open_path(target)
+    assert window.document.path == target and set(window.scene.elements) == {
+        "web", "api", "worker", "orders-db", "events"}
+    assert window.settings.value("recentFiles") == [str(target.resolve())]
+
+
+def test_load_errors_are_listed_not_raised(window: MainWindow, tmp_path: Path,
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("archstudio: 1\nservices:\n  api:\n    nmae: x\n", encoding="utf-8")
+    shown: list[str] = []
+    monkeypatch.setattr(QMessageBox, "exec", lambda self: shown.append(self.informativeText()))
+    document = window.document
+    assert not window.open_path(bad, ask=False)
+    assert window.document is document
+    assert shown and f"{bad}:4:5" in shown[0]
+
+
+def test_inspector_edits_are_undo_steps_and_typing_merges(window: MainWindow) -> None:
+    window.scene.select_ids(["api"])
+    owner = window.inspector.editors["owner"]
+    assert isinstance(owner, QLineEdit)
+    for text in ("t", "te", "team"):
+        owner.setText(text)
+        owner.textEdited.emit(text)
+    assert window.document.design.element("api").owner == "team"
+    assert window.document.undo_stack.count() == 1
+    public = window.inspector.editors["public"]
+    assert isinstance(public, QCheckBox)
+    public.setChecked(True)
+    assert window.document.design.element("api").public
+    assert window.document.undo_stack.count() == 2
+    window.document.undo_stack.undo()
+    assert not public.isChecked()
+
+
+def test_inspector_validates_quantities_in_place(window: MainWindow) -> None:
+    window.scene.select_ids(["api"])
+    p99 = window.inspector.editors["sla.p99"]
+    assert isinstance(p99, QLineEdit)
+    p99.textEdited.emit("fast")
+    assert not window.inspector.errors["sla.p99"].isHidden()
+    assert window.document.undo_stack.count() == 0
+    p99.textEdited.emit("200ms")
+    assert window.inspector.errors["sla.p99"].isHidden()
+    assert str(window.document.design.element("api").sla.p99) == "200ms"
+
+
+def test_outline_selection_selects_on_canvas(window: MainWindow) -> None:
+    item = window.outline.items["worker"]
+    index = window.outline.proxy.mapFromSource(item.index())
+    window.outline.tree.selectionModel().select(
+        index, window.outline.tree.selectionModel().SelectionFlag.ClearAndSelect)
+    assert window.scene.selected_element_ids() == ["worker"]
+    assert window.inspector.element_id == "worker"
+
+
+def test_problems_double_click_selects_and_centres(qtbot: object, settings: QSettings) -> None:
+    pytest.importorskip("checks.incremental")
+    window = MainWindow(Document.open(SAMPLES[0]), settings)
+    qtbot.addWidget(window)  # type: ignore[attr-defined]
+    table = window.problems.table
+    assert table.model().rowCount() == len(window.document.findings) > 0
+    index = table.model().index(0, 0)
+    finding = window.problems.model.findings[window.problems.proxy.mapToSource(index).row()]
+    table.doubleClicked.emit(index)
+    target = finding.element.split(".")[0]
+    assert window.scene.selected_element_ids() == [target]
+
+
+def test_problems_filter(qtbot: object, settings: QSettings) -> None:
+    pytest.importorskip("checks.incremental")
+    window = MainWindow(Document.open(SAMPLES[0]), settings)
+    qtbot.addWidget(window)  # type: ignore[attr-defined]
+    errors = sum(f.severity.value == "error" for f in window.document.findings)
+    window.problems.severity.setCurrentIndex(window.problems.severity.findData("error"))
+    assert window.problems.proxy.rowCount() == errors
+
+
+def test_review_mode_is_read_only(qtbot: object, settings: QSettings) -> None:
+    window = MainWindow(Document.open(SAMPLES[0], read_only=True), settings)
+    qtbot.addWidget(window)  # type: ignore[attr-defined]
+    assert "read-only" in window.windowTitle()
+    assert not window.save_action.isEnabled() and not window.delete_action.isEnabled()
+    window.scene.select_ids(list(window.scene.elements)[:1])
+    assert not window.scene.delete_selection()
+    assert window.document.undo_stack.count() == 0

@@ -134,12 +134,42 @@ def _implied(index: Index, texts: set[str], strict_keys: set[str | None]) -> boo
     if index.where is None:
         return True
     for conjunct in _split_and(index.where):
-        if conjunct in texts:
+        if conjunct in texts or _excluded_constant(conjunct, texts):
             continue
         column = _not_null_column(conjunct)
         if column is None or column not in strict_keys:
             return False
     return True
+
+
+@lru_cache(maxsize=16384)
+def _parsed(text: str) -> exp.Expression | None:
+    try:
+        return sqlglot.parse_one(text, read="postgres")
+    except (ParseError, TokenError):
+        return None
+
+
+def _excluded_constant(conjunct: str, texts: set[str]) -> bool:
+    """``c <> 'x'`` is implied by a query conjunct ``c = 'y'`` or ``c IN ('y', 'z')`` whose
+    constants all differ from ``'x'`` (PostgreSQL's predicate prover does the same)."""
+    tree = _parsed(conjunct)
+    if not isinstance(tree, exp.NEQ) or not isinstance(tree.expression, exp.Literal):
+        return False
+    column, excluded = normalise_expression(tree.this), tree.expression
+    for text in texts:
+        other = _parsed(text)
+        if isinstance(other, exp.EQ):
+            values = [other.expression]
+        elif isinstance(other, exp.In) and not other.args.get("query"):
+            values = list(other.expressions)
+        else:
+            continue
+        if normalise_expression(other.this) != column:
+            continue
+        if values and all(isinstance(v, exp.Literal) and v != excluded for v in values):
+            return True
+    return False
 
 
 @lru_cache(maxsize=4096)

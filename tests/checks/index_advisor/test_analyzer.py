@@ -213,3 +213,40 @@ def test_table_built_from_plain_python_data() -> None:
 def test_statement_is_analysed_without_the_advisor() -> None:
     statement = parse_query(Query("q", "SELECT * FROM rental WHERE rental_id = 1"), "postgres")
     assert analyze_statement(statement, SCHEMA).indexed
+
+
+PARTIAL_DDL = """
+CREATE TABLE orders (id int PRIMARY KEY, status text NOT NULL, created_at timestamp);
+CREATE INDEX orders_open_status ON orders (status) WHERE status <> 'completed';
+"""
+PARTIAL_CASES = {
+    "an equality on another constant implies <> 'completed'": (
+        "SELECT id FROM orders WHERE status = 'pending'", True),
+    "an IN list without 'completed' implies it": (
+        "SELECT id FROM orders WHERE status IN ('pending', 'paid')", True),
+    "an equality on the excluded constant does not": (
+        "SELECT id FROM orders WHERE status = 'completed'", False),
+    "an IN list containing the excluded constant does not": (
+        "SELECT id FROM orders WHERE status IN ('pending', 'completed')", False),
+}
+
+
+@pytest.mark.parametrize("case", sorted(PARTIAL_CASES))
+def test_partial_index_excluding_a_constant(case: str, pg_connection) -> None:  # type: ignore[no-untyped-def]
+    """The analyzer's verdict, and PostgreSQL's planner agreeing with it."""
+    sql, served = PARTIAL_CASES[case]
+    assert Advisor(load_schema(PARTIAL_DDL), "postgres").check(Query("q", sql)).indexed is served
+    with pg_connection.cursor() as cursor:
+        cursor.execute(PARTIAL_DDL)
+        for setting in ("enable_seqscan", "enable_hashjoin", "enable_mergejoin"):
+            cursor.execute(f"SET {setting} = off")
+        cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}")
+        plan = cursor.fetchone()[0][0]["Plan"]
+    assert ("orders_open_status" in _index_names(plan)) is served, plan
+
+
+def _index_names(plan: dict) -> set[str]:  # type: ignore[type-arg]
+    names = {plan["Index Name"]} if "Index Name" in plan else set()
+    for child in plan.get("Plans", ()):
+        names |= _index_names(child)
+    return names

@@ -9,6 +9,7 @@ relations use ``DeviceCoordinateCache`` and level-of-detail painting: below
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from functools import cache
 from typing import Any
 
@@ -363,46 +364,68 @@ def _arrow_head(path: QPainterPath, kind: RelationKind) -> QPolygonF:
 
 
 class GroupItem(QGraphicsItem):
-    """A bounded context: a labelled frame around its members, behind everything."""
+    """A bounded context: a labelled frame around its members, behind everything.
 
-    MARGIN = 16.0
-    HEADER = 20.0
+    The frame is the union of a halo around each member, bridged between two members only
+    where no other element lies in between; so a context whose members are scattered over
+    the layers never covers (or overlaps the frame of) another context.
+    """
+
+    MARGIN = 12.0
+    HEADER = 16.0
+    MAX_BRIDGED = 40
 
     def __init__(self, name: str) -> None:
         super().__init__()
         self.name = name
-        self._rect = QRectF()
+        self._path = QPainterPath()
+        self._label_at = QPointF()
         self.setZValue(-10)
         self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
         self.setToolTip(f"Group {name}")
 
-    def set_members(self, rects: list[QRectF]) -> None:
-        """Frame the members' rectangles (scene coordinates)."""
-        rect = QRectF()
-        for member in rects:
-            rect = rect.united(member) if not rect.isNull() else QRectF(member)
-        rect = rect.adjusted(-self.MARGIN, -self.MARGIN - self.HEADER, self.MARGIN, self.MARGIN)
-        if rect != self._rect:
-            self.prepareGeometryChange()
-            self._rect = rect
-            self.update()
+    def set_members(self, rects: list[QRectF],
+                    blocked: Callable[[QRectF], bool] = lambda _r: False) -> None:
+        """Frame the members' rectangles (scene coordinates); ``blocked(rect)`` tells whether
+        a non-member lies in ``rect``."""
+        m = self.MARGIN
+        halos = [r.adjusted(-m, -m, m, m) for r in rects]
+        top = min(halos, key=lambda r: (round(r.top()), r.left()))
+        halos[halos.index(top)] = top.adjusted(0, -self.HEADER, 0, 0)
+        if len(halos) <= self.MAX_BRIDGED:
+            for i, a in enumerate(rects):
+                for b in rects[i + 1:]:
+                    bridge = (a | b).adjusted(-m, -m, m, m)
+                    if not blocked(bridge):
+                        halos.append(bridge)
+        path = QPainterPath()
+        path.setFillRule(Qt.FillRule.WindingFill)
+        for halo in halos:
+            path.addRoundedRect(halo, 10, 10)
+        self.prepareGeometryChange()
+        self._path = path.simplified()
+        self._label_at = QPointF(top.left() + 10, top.top() - self.HEADER + 2)
+        self.update()
 
     def boundingRect(self) -> QRectF:
-        return self._rect.adjusted(-1, -1, 1, 1)
+        return self._path.boundingRect().adjusted(-1, -1, 1, 1)
+
+    def shape(self) -> QPainterPath:
+        return self._path
 
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem,
               widget: QWidget | None = None) -> None:
         text = _role(QPalette.ColorRole.Text)
         base = _role(QPalette.ColorRole.Base)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        pen = QPen(style.blend(text, base, 0.72), 1.2, Qt.PenStyle.DashLine)
-        painter.setPen(pen)
-        painter.setBrush(style.blend(text, base, 0.965))
-        painter.drawRoundedRect(self._rect, 10, 10)
+        painter.setPen(QPen(style.blend(text, base, 0.72), 1.2, Qt.PenStyle.DashLine))
+        painter.setBrush(style.blend(text, base, 0.96))
+        painter.drawPath(self._path)
         if option.levelOfDetailFromTransform(painter.worldTransform()) < LABEL_LOD:
             return
         _, small_font, _ = _fonts()
         painter.setFont(small_font)
         painter.setPen(style.blend(text, base, 0.45))
-        painter.drawText(self._rect.adjusted(12, 4, -12, 0),
-                         Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop, self.name)
+        painter.drawText(QRectF(self._label_at, QPointF(self._label_at.x() + 300,
+                                                        self._label_at.y() + self.HEADER)),
+                         Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, self.name)

@@ -153,8 +153,10 @@ class DiagramScene(QGraphicsScene):
 
     def _update_groups(self) -> None:
         members: dict[str, list[QRectF]] = defaultdict(list)
+        group_of: dict[ElementItem, str] = {}
         for element_id, item in self.elements.items():
             group = getattr(self.design.element(element_id), "group", "")
+            group_of[item] = group
             if group:
                 members[group].append(item.body_rect())
         for name in list(self.groups):
@@ -164,7 +166,9 @@ class DiagramScene(QGraphicsScene):
             if name not in self.groups:
                 self.groups[name] = GroupItem(name)
                 self.addItem(self.groups[name])
-            self.groups[name].set_members(rects)
+            self.groups[name].set_members(rects, lambda rect, g=name: any(
+                isinstance(item, ElementItem) and group_of.get(item) != g
+                for item in self.items(rect)))
 
     # ------------------------------------------------------------------ model events
 

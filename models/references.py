@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from models.design import Design, did_you_mean
-from models.elements import Datastore, ElementKind, Table
+from models.elements import Datastore, ElementKind, ForeignKey, Table
 
 __all__ = ["dangling_references", "plain_column"]
 
@@ -77,10 +77,7 @@ def _table_references(store: Datastore, path: str, table: Table) -> Iterator[Pro
         yield from _fk_references(store, f"{path}.foreign_keys.{name}", table, fk)
 
 
-def _fk_references(store: Datastore, path: str, table: Table, fk: object) -> Iterator[Problem]:
-    from models.elements import ForeignKey
-
-    assert isinstance(fk, ForeignKey)
+def _fk_references(store: Datastore, path: str, table: Table, fk: ForeignKey) -> Iterator[Problem]:
     for column in fk.columns:
         if column not in table.columns:
             yield (

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping
 from PySide6.QtGui import QUndoCommand
 
 from models.design import Design
-from models.elements import Element, Relation, RelationKind
+from models.elements import ChecksConfig, Decision, Element, Relation, RelationKind
 
 __all__ = [
     "AddElement",
@@ -25,6 +25,8 @@ __all__ = [
     "RemoveElements",
     "RemoveRelation",
     "RenameElement",
+    "SetChecks",
+    "SetDecision",
     "SetPositions",
 ]
 
@@ -247,3 +249,34 @@ class MoveElements(SetPositions):
             return False
         self.new = dict(other.new)
         return True
+
+
+class SetDecision(QUndoCommand):
+    """Add, replace (``decision``) or remove (``None``) an architecture decision."""
+
+    def __init__(self, design: Design, decision_id: str, decision: Decision | None,
+                 text: str = "") -> None:
+        self.old = design.decisions.get(decision_id)
+        verb = "Add" if self.old is None else "Delete" if decision is None else "Edit"
+        super().__init__(text or f"{verb} decision {decision_id}")
+        self.design, self.decision_id, self.new = design, decision_id, decision
+
+    def redo(self) -> None:
+        self.design.set_decision(self.decision_id, self.new)
+
+    def undo(self) -> None:
+        self.design.set_decision(self.decision_id, self.old)
+
+
+class SetChecks(QUndoCommand):
+    """Replace the review configuration (suppressions, severities, options)."""
+
+    def __init__(self, design: Design, checks: ChecksConfig, text: str = "") -> None:
+        super().__init__(text or "Edit review configuration")
+        self.design, self.old, self.new = design, design.checks, checks
+
+    def redo(self) -> None:
+        self.design.set_checks(self.new)
+
+    def undo(self) -> None:
+        self.design.set_checks(self.old)

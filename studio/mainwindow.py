@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QPoint, QSettings, QSize, Qt, QTimer
+from PySide6.QtCore import QByteArray, QPoint, QSettings, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMenu,
     QMessageBox,
+    QTabWidget,
     QTextBrowser,
     QToolBar,
     QToolButton,
@@ -107,7 +108,18 @@ class PaletteButton(QToolButton):
 
 
 class MainWindow(QMainWindow):
-    """The studio's window."""
+    """The studio's window.
+
+    The central area is a tab widget: the architecture canvas is the first, permanent tab;
+    editors (API, schema, queries, decisions) open as closable tabs through :meth:`open_tab`.
+    Editors plug in through :data:`studio.editors.EDITORS`, each adding its actions to
+    :attr:`menus` (``file``, ``edit``, ``view``, ``design``, ``help``).
+
+    Signals:
+        document_changed(object): a new :class:`Document` is shown (editor tabs close first).
+    """
+
+    document_changed = Signal(object)
 
     def __init__(self, document: Document | None = None, settings: QSettings | None = None,
                  parent: QWidget | None = None) -> None:
@@ -117,7 +129,15 @@ class MainWindow(QMainWindow):
         self.document: Document | None = None
         self.scene: DiagramScene | None = None
         self.view = DiagramView()
-        self.setCentralWidget(self.view)
+        self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(True)
+        self.tabs.setTabsClosable(True)
+        self.tabs.setMovable(True)
+        self.tabs.addTab(self.view, "Architecture")
+        self.tabs.tabBar().setTabButton(0, self.tabs.tabBar().ButtonPosition.RightSide, None)
+        self.tabs.tabCloseRequested.connect(self.close_tab)
+        self.setCentralWidget(self.tabs)
+        self.menus: dict[str, QMenu] = {}
         self.inspector = InspectorPanel()
         self.outline = OutlinePanel()
         self.problems = ProblemsPanel()
@@ -128,6 +148,7 @@ class MainWindow(QMainWindow):
         self._make_toolbars()
         self._make_status_bar()
         self._connect_panels()
+        self._install_editors()
         self._autosave = QTimer(self, interval=AUTOSAVE_MS)
         self._autosave.timeout.connect(self.autosave)
         self._autosave.start()
@@ -199,6 +220,7 @@ class MainWindow(QMainWindow):
     def _make_menus(self) -> None:
         bar = self.menuBar()
         file = bar.addMenu("&File")
+        self.menus["file"] = file
         file.addActions([self.new_action, self.open_action])
         self.samples_menu = file.addMenu("Open &Sample")
         for path in sample_paths():
@@ -212,12 +234,14 @@ class MainWindow(QMainWindow):
         file.addSeparator()
         file.addActions([self.close_action, self.quit_action])
         edit = bar.addMenu("&Edit")
+        self.menus["edit"] = edit
         edit.addActions([self.undo_action, self.redo_action])
         edit.addSeparator()
         edit.addActions([self.delete_action, self.rename_action, self.select_all_action])
         edit.addSeparator()
         edit.addActions([self.connect_action, self.find_action])
         view = bar.addMenu("&View")
+        self.menus["view"] = view
         view.addActions([self.zoom_in_action, self.zoom_out_action, self.fit_action,
                          self.actual_size_action])
         view.addSeparator()
@@ -226,7 +250,9 @@ class MainWindow(QMainWindow):
         panels = view.addMenu("&Panels")
         for dock in self.docks.values():
             panels.addAction(dock.toggleViewAction())
+        self.menus["design"] = bar.addMenu("&Design")
         help_menu = bar.addMenu("&Help")
+        self.menus["help"] = help_menu
         help_menu.addActions([self.format_action, self.rules_action])
         help_menu.addSeparator()
         help_menu.addAction(self.about_action)
@@ -267,6 +293,7 @@ class MainWindow(QMainWindow):
         main.addActions([self.zoom_out_action, self.zoom_in_action, self.fit_action,
                          self.layout_action])
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, main)
+        self.main_toolbar = main
         palette = QToolBar("Palette", self)
         palette.setObjectName("toolbar:palette")
         self.palette_buttons = {kind: PaletteButton(kind, self) for kind in ElementKind}
@@ -287,6 +314,12 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.zoom_label)
         self.view.zoom_changed.connect(lambda z: self.zoom_label.setText(f"{z:.0%}"))
 
+    def _install_editors(self) -> None:
+        from studio.editors import EDITORS
+
+        for install in EDITORS:
+            install(self)
+
     def _connect_panels(self) -> None:
         self.outline.selection_changed.connect(self._outline_selected)
         self.problems.element_activated.connect(self.reveal)
@@ -296,6 +329,7 @@ class MainWindow(QMainWindow):
     def set_document(self, document: Document) -> None:
         """Show ``document`` (the previous one is closed without asking)."""
         old_scene, old_document = self.scene, self.document
+        self.close_editor_tabs()
         if old_document is not None:
             self.undo_group.removeStack(old_document.undo_stack)
         self.document = document
@@ -323,7 +357,39 @@ class MainWindow(QMainWindow):
             old_document.close()
             recovery.clear_autosave(old_document)
             old_document.deleteLater()
+        self.document_changed.emit(document)
         QTimer.singleShot(0, self.view.fit)
+
+    # ------------------------------------------------------------------ editor tabs
+
+    def open_tab(self, key: str, title: str, factory: Any) -> QWidget:
+        """Show the editor tab ``key``, creating it with ``factory()`` the first time."""
+        for index in range(1, self.tabs.count()):
+            widget = self.tabs.widget(index)
+            if widget.property("tabKey") == key:
+                self.tabs.setCurrentIndex(index)
+                return widget
+        widget = factory()
+        widget.setProperty("tabKey", key)
+        self.tabs.setCurrentIndex(self.tabs.addTab(widget, title))
+        return widget
+
+    def close_tab(self, index: int) -> None:
+        """Close an editor tab (the architecture canvas stays)."""
+        if index <= 0:
+            return
+        widget = self.tabs.widget(index)
+        self.tabs.removeTab(index)
+        widget.deleteLater()
+
+    def close_editor_tabs(self) -> None:
+        """Close every editor tab (before another document is shown)."""
+        while self.tabs.count() > 1:
+            self.close_tab(self.tabs.count() - 1)
+
+    def selected_ids(self) -> list[str]:
+        """The ids of the elements selected on the canvas."""
+        return self.scene.selected_element_ids() if self.scene is not None else []
 
     def _apply_read_only(self, read_only: bool) -> None:
         for action in (self.save_action, self.delete_action, self.connect_action,

@@ -1,201 +1,249 @@
-"""The Inspector: a form for the selected element's main properties.
+"""The Inspector: forms for the selected element's or relation's properties.
 
-Every change is an :class:`~studio.commands.EditElement` undo step; consecutive typing in one
-field merges into one step. Quantities (``99.95%``, ``200ms``) are validated as typed and the
-problem is shown under the field; nothing invalid reaches the model.
+Each element kind (and relations) has a form of collapsible sections (:mod:`.forms`) built from
+the editors in :mod:`.widgets`. Every change is an undo step: an
+:class:`~studio.commands.EditElement` or a merging :class:`~studio.commands.EditRelation`;
+consecutive typing in one field merges into one step. What is typed is validated as it is
+typed; a problem is shown under the field and nothing invalid reaches the model. The panel
+follows the design's events and keeps no copy of the model: it reads the element on every
+event and every edit.
 """
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QUndoCommand
 from PySide6.QtWidgets import (
-    QCheckBox,
-    QComboBox,
-    QFormLayout,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
-    QPlainTextEdit,
     QScrollArea,
-    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
 
-from models.design import ModelError, kind_of
-from models.elements import DatastoreEngine, Element, Scaling, Sla
-from models.events import DesignEvent, ElementChanged, ElementRemoved
-from models.units import Duration, Percent, UnitError
-from studio.canvas import style
-from studio.commands import EditElement
-from studio.document import Document
-
-__all__ = ["FIELDS", "FieldSpec", "InspectorPanel", "with_field"]
-
-
-@dataclass(frozen=True, slots=True)
-class FieldSpec:
-    """One row of the form: a (possibly dotted) field, its label and its editor."""
-
-    path: str
-    label: str
-    editor: str  # text, multiline, bool, engine, group, percent, duration, count
-    placeholder: str = ""
-
-
-FIELDS: tuple[FieldSpec, ...] = (
-    FieldSpec("name", "Name", "text", "Display name"),
-    FieldSpec("engine", "Engine", "engine"),
-    FieldSpec("version", "Version", "text", "16"),
-    FieldSpec("technology", "Technology", "text", "Go + Gin"),
-    FieldSpec("purpose", "Purpose", "multiline", "Its single responsibility"),
-    FieldSpec("owner", "Owner", "text", "team-orders"),
-    FieldSpec("group", "Group", "group", "Bounded context"),
-    FieldSpec("public", "Public", "bool"),
-    FieldSpec("sla.availability", "SLA availability", "percent", "99.95%"),
-    FieldSpec("sla.p99", "SLA p99 latency", "duration", "200ms"),
-    FieldSpec("scaling.min", "Instances (min)", "count"),
-    FieldSpec("scaling.max", "Instances (max)", "count"),
+from models.design import KIND_OF, ModelError, kind_of
+from models.elements import Datastore, ElementKind, Relation, RelationKind
+from models.events import (
+    DesignEvent,
+    ElementAdded,
+    ElementChanged,
+    ElementRemoved,
+    RelationChanged,
+    RelationRemoved,
 )
+from studio.canvas import style
+from studio.commands import EditElement, EditRelation
+from studio.document import Document
+from studio.panels.forms import (
+    FORMS,
+    NESTED,
+    RELATION_FORM,
+    FieldSpec,
+    Section,
+    applies,
+    check_object,
+    enabled,
+    read_field,
+    with_field,
+)
+from studio.panels.widgets import CollapsibleSection, FieldEditor
 
-_PARSERS: dict[str, Callable[[str], Any]] = {"percent": Percent.parse,
-                                             "duration": Duration.parse}
-_NESTED_DEFAULTS = {"sla": Sla, "scaling": Scaling}
+__all__ = ["EditRelationField", "InspectorPanel"]
+
+RelationKey = tuple[str, str, RelationKind]
+
+_EDIT_RELATION_ID = 1101
+_PLACEHOLDER = "Select an element or a relation on the canvas or in the outline to edit it."
 
 
-def applies(element: Element, spec: FieldSpec) -> bool:
-    """Whether the element's kind has the field."""
-    return spec.path.split(".")[0] in element.__dataclass_fields__  # type: ignore[union-attr]
+class EditRelationField(EditRelation):
+    """An :class:`EditRelation` of one field; consecutive edits of that field merge."""
+
+    def __init__(self, design: Any, relation: Relation, field: str | None, text: str) -> None:
+        super().__init__(design, relation)
+        self.field = field
+        self.setText(text)
+
+    def id(self) -> int:
+        return _EDIT_RELATION_ID
+
+    def mergeWith(self, other: QUndoCommand) -> bool:
+        if not isinstance(other, EditRelationField) or self.field is None:
+            return False
+        if (other.new.key, other.field) != (self.new.key, self.field):
+            return False
+        self.new = other.new
+        self.setObsolete(self.new == self.old)
+        return True
 
 
-def read_field(element: Element, path: str) -> Any:
-    """The value of a (dotted) field, None when the nested object is absent."""
-    head, _, rest = path.partition(".")
-    value = getattr(element, head)
-    if rest:
-        return None if value is None else getattr(value, rest)
-    return value
+class FormPage(QWidget):
+    """The sections of one form; built once per kind and reused for every selection."""
 
+    def __init__(self, sections: tuple[Section, ...], owner: type,
+                 commit: Callable[[FieldSpec, Any, str | None], str | None],
+                 link: Callable[[str], None]) -> None:
+        super().__init__()
+        self.sections: dict[str, CollapsibleSection] = {}
+        self.fields: dict[str, FieldEditor] = {}
+        self.summaries: dict[str, QLabel] = {}
+        self.rows: dict[str, tuple[QWidget, ...]] = {}
+        self.specs: dict[str, FieldSpec] = {}
+        self.members: dict[str, tuple[FieldSpec, ...]] = {}
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(4)
+        for section in sections:
+            box = CollapsibleSection(section.title)
+            box.set_expanded(section.expanded)
+            self.sections[section.title] = box
+            self.members[section.title] = section.fields
+            layout.addWidget(box)
+            for spec in section.fields:
+                self.specs[spec.path] = spec
+                self._add_row(box, spec, owner, commit, link)
+        self._align_labels()
 
-def with_field(element: Element, path: str, value: Any) -> Element:
-    """A copy of ``element`` with the (dotted) field set; empty nested objects become None."""
-    head, _, rest = path.partition(".")
-    if not rest:
-        return dataclasses.replace(element, **{head: value})  # type: ignore[type-var]
-    factory = _NESTED_DEFAULTS[head]
-    nested = getattr(element, head) or factory()
-    nested = dataclasses.replace(nested, **{rest: value})
-    return dataclasses.replace(element, **{head: None if nested == factory() else nested})  # type: ignore[type-var]
+    def _align_labels(self) -> None:
+        """One label column for all sections, so the fields line up down the page."""
+        labels = [widgets[0] for path, widgets in self.rows.items()
+                  if not self.specs[path].wide]
+        width = max((label.sizeHint().width() for label in labels), default=0)
+        for label in labels:
+            label.setMinimumWidth(width)
+
+    def _add_row(self, box: CollapsibleSection, spec: FieldSpec, owner: type,
+                 commit: Callable[[FieldSpec, Any, str | None], str | None],
+                 link: Callable[[str], None]) -> None:
+        label = QLabel(spec.label)
+        if spec.summary:
+            summary = QLabel(objectName=f"summary:{spec.path}", wordWrap=True)
+            summary.linkActivated.connect(link)
+            self.summaries[spec.path] = summary
+            box.form.addRow(label, summary)
+            self.rows[spec.path] = (label, summary)
+            return
+        editor = FieldEditor(spec, lambda value, key: commit(spec, value, key), owner)
+        self.fields[spec.path] = editor
+        label.setBuddy(editor.input)
+        label.setToolTip(editor.input.toolTip())
+        if spec.wide:
+            box.form.addRow(label)
+            box.form.addRow(editor)
+        else:
+            box.form.addRow(label, editor)
+        self.rows[spec.path] = (label, editor)
+
+    def load(self, obj: Any, read_only: bool) -> None:
+        """Show the values of ``obj`` (an element or a relation)."""
+        for path, widgets in self.rows.items():
+            visible = applies(obj, self.specs[path])
+            for widget in widgets:
+                widget.setVisible(visible)
+        for path, editor in self.fields.items():
+            if applies(obj, editor.spec):
+                value = read_field(obj, path)
+                editor.set_value(value is not None if editor.spec.editor == "present" else value)
+                editor.setEnabled(enabled(obj, editor.spec))
+        for title, box in self.sections.items():
+            box.body.setEnabled(not read_only)
+            box.setVisible(any(applies(obj, spec) for spec in self.members[title]))
 
 
 class InspectorPanel(QWidget):
-    """Edits the selected element through a form."""
+    """Edits the selected element or relation through forms.
+
+    Signals:
+        editor_requested(str, str): A summary link asked for an editor tab (``api`` or
+            ``schema``) on an element id.
+    """
+
+    editor_requested = Signal(str, str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.document: Document | None = None
         self.element_id: str | None = None
-        self.editors: dict[str, QWidget] = {}
-        self.errors: dict[str, QLabel] = {}
-        self._rows: dict[str, tuple[QLabel, QWidget]] = {}
-        self._editing: str | None = None
+        self.relation_key: RelationKey | None = None
+        self.pages: dict[Any, FormPage] = {}
+        self.page: FormPage | None = None
+        self._session = 0
         self._unsubscribe: Callable[[], None] = lambda: None
-        self.title = QLabel()
-        self.title.setTextFormat(Qt.TextFormat.RichText)
         self.icon = QLabel()
-        self.placeholder = QLabel("Select an element on the canvas or in the outline "
-                                  "to edit its properties.")
-        self.placeholder.setWordWrap(True)
+        self.title = QLabel(textFormat=Qt.TextFormat.RichText, wordWrap=True)
+        self.note = QLabel(wordWrap=True, enabled=False)
+        self.placeholder = QLabel(_PLACEHOLDER, wordWrap=True)
         self.placeholder.setAlignment(Qt.AlignmentFlag.AlignTop)
-        self.form_widget = QWidget()
-        self.form = QFormLayout(self.form_widget)
-        self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        self.form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.DontWrapRows)
-        for spec in FIELDS:
-            self._add_row(spec)
         header = QHBoxLayout()
-        header.addWidget(self.icon)
+        header.setSpacing(8)
+        header.addWidget(self.icon, 0, Qt.AlignmentFlag.AlignTop)
         header.addWidget(self.title, 1)
-        body = QWidget()
-        layout = QVBoxLayout(body)
+        self.body = QWidget()
+        self.pages_layout = QVBoxLayout()
+        self.pages_layout.setContentsMargins(0, 0, 0, 0)
+        layout = QVBoxLayout(self.body)
+        layout.setContentsMargins(8, 8, 8, 8)
+        layout.setSpacing(6)
         layout.addLayout(header)
+        layout.addWidget(self.note)
         layout.addWidget(self.placeholder)
-        layout.addWidget(self.form_widget)
+        layout.addLayout(self.pages_layout)
         layout.addStretch(1)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        scroll.setWidget(body)
+        self.scroll = QScrollArea(widgetResizable=True)
+        self.scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.scroll.setWidget(self.body)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
-        outer.addWidget(scroll)
+        outer.addWidget(self.scroll)
         self.show_element(None)
 
-    # ------------------------------------------------------------------ building
+    # ------------------------------------------------------------------ the current form
 
-    def _add_row(self, spec: FieldSpec) -> None:
-        editor = self._make_editor(spec)
-        editor.setObjectName(f"field:{spec.path}")
-        error = QLabel()
-        error.setObjectName("fieldError")
-        error.setStyleSheet("color: #d64545;")
-        error.setWordWrap(True)
-        error.hide()
-        cell = QWidget()
-        column = QVBoxLayout(cell)
-        column.setContentsMargins(0, 0, 0, 0)
-        column.setSpacing(2)
-        column.addWidget(editor)
-        column.addWidget(error)
-        label = QLabel(spec.label)
-        self.form.addRow(label, cell)
-        self.editors[spec.path] = editor
-        self.errors[spec.path] = error
-        self._rows[spec.path] = (label, cell)
+    @property
+    def fields(self) -> dict[str, FieldEditor]:
+        """The editors of the form shown, by field path."""
+        return self.page.fields if self.page else {}
 
-    def _make_editor(self, spec: FieldSpec) -> QWidget:
-        path = spec.path
-        if spec.editor == "bool":
-            box = QCheckBox("Reachable from outside the system's network")
-            box.toggled.connect(lambda on: self._apply(path, on, merge=False))
-            return box
-        if spec.editor == "engine":
-            combo = QComboBox()
-            for engine in DatastoreEngine:
-                combo.addItem(engine.value, engine)
-            combo.activated.connect(lambda _i: self._apply(path, combo.currentData(), False))
-            return combo
-        if spec.editor == "group":
-            combo = QComboBox(editable=True)
-            combo.lineEdit().setPlaceholderText(spec.placeholder)
-            combo.lineEdit().textEdited.connect(lambda text: self._apply(path, text.strip()))
-            combo.textActivated.connect(lambda text: self._apply(path, text.strip(), False))
-            return combo
-        if spec.editor == "count":
-            spin = QSpinBox(minimum=0, maximum=100_000)
-            spin.valueChanged.connect(lambda value: self._apply(path, value))
-            return spin
-        if spec.editor == "multiline":
-            text = QPlainTextEdit(placeholderText=spec.placeholder)
-            text.setFixedHeight(text.fontMetrics().lineSpacing() * 4 + 10)
-            text.textChanged.connect(lambda: self._apply(path, text.toPlainText()))
-            return text
-        line = QLineEdit(placeholderText=spec.placeholder)
-        if spec.editor in _PARSERS:
-            line.textEdited.connect(lambda text: self._apply_quantity(spec, text))
-        else:
-            line.textEdited.connect(lambda text: self._apply(path, text))
-        return line
+    @property
+    def editors(self) -> dict[str, QWidget]:
+        """The input widgets of the form shown, by field path."""
+        return {path: field.input for path, field in self.fields.items()}
+
+    @property
+    def errors(self) -> dict[str, QLabel]:
+        """The problem labels of the form shown, by field path."""
+        return {path: field.error for path, field in self.fields.items()}
+
+    def _page(self, key: Any) -> FormPage:
+        if key not in self.pages:
+            sections = RELATION_FORM if key == "relation" else FORMS[key]
+            owner = Relation if key == "relation" else _CLASSES[key]
+            page = FormPage(sections, owner, self._commit, self._link)
+            for editor in page.fields.values():
+                editor.finished.connect(self._end_session)
+            self.pages[key] = page
+            self.pages_layout.addWidget(page)
+        return self.pages[key]
+
+    def _switch(self, key: Any | None) -> None:
+        self._end_session()
+        self.page = None if key is None else self._page(key)
+        for page in self.pages.values():
+            page.setVisible(page is self.page)
+        self.placeholder.setVisible(self.page is None)
+
+    def _end_session(self) -> None:
+        """The next keystroke starts a new undo step (the user left the field)."""
+        self._session += 1
 
     # ------------------------------------------------------------------ document
 
     def set_document(self, document: Document) -> None:
-        """Edit elements of ``document``."""
+        """Edit elements and relations of ``document``."""
         self._unsubscribe()
         self.document = document
         self._unsubscribe = document.design.subscribe(self._on_event)
@@ -207,118 +255,137 @@ class InspectorPanel(QWidget):
                 self._load()
             case ElementRemoved(id=eid) if eid == self.element_id:
                 self.show_element(None)
+            case RelationChanged(new=new) if new.key == self.relation_key:
+                self._load()
+            case RelationRemoved(relation=old) if old.key == self.relation_key:
+                self.show_element(None)
+            case ElementAdded() | ElementRemoved() if self.page is not None:
+                self._suggest()
+
+    def current(self) -> Any:
+        """The element or relation shown, read from the model (None when nothing is)."""
+        if self.document is None:
+            return None
+        design = self.document.design
+        if self.element_id is not None and self.element_id in design:
+            return design.element(self.element_id)
+        if self.relation_key is not None:
+            return design.relation(*self.relation_key)
+        return None
 
     def show_element(self, element_id: str | None, count: int = 1) -> None:
-        """Show the element's properties, or a placeholder (``count`` elements selected)."""
+        """Show the element's form, or a placeholder (``count`` elements selected)."""
         design = self.document.design if self.document else None
+        self.relation_key = None
         if design is None or element_id is None or element_id not in design:
             self.element_id = None
-            self.form_widget.hide()
+            self._switch(None)
             self.icon.clear()
+            self.note.hide()
             self.title.setText("<b>Inspector</b>")
-            self.placeholder.setText(
-                f"{count} elements selected." if count > 1 else
-                "Select an element on the canvas or in the outline to edit its properties.")
-            self.placeholder.show()
+            self.placeholder.setText(f"{count} elements selected." if count > 1 else
+                                     _PLACEHOLDER)
             return
         self.element_id = element_id
-        element = design.element(element_id)
-        kind = kind_of(element)
+        kind = kind_of(design.element(element_id))
         self.icon.setPixmap(style.kind_icon(kind, 28).pixmap(28, 28))
         self.title.setText(f"<b>{style.KIND_LABELS[kind]}</b><br><small>{element_id}</small>")
-        for spec in FIELDS:
-            label, cell = self._rows[spec.path]
-            visible = applies(element, spec)
-            label.setVisible(visible)
-            cell.setVisible(visible)
-            self.errors[spec.path].hide()
-        self._load_groups()
-        self.placeholder.hide()
-        self.form_widget.show()
-        self.form_widget.setEnabled(not self.document.read_only)
+        self._switch(kind)
+        self._show_form()
+
+    def show_relation(self, key: RelationKey | None) -> None:
+        """Show the form of the relation ``(source, target, kind)``."""
+        design = self.document.design if self.document else None
+        if design is None or key is None or design.relation(*key) is None:
+            self.show_element(None)
+            return
+        self.element_id, self.relation_key = None, key
+        source, target, kind = key
+        self.icon.setPixmap(style.kind_icon(design.kind(source), 28).pixmap(28, 28))
+        mode = "synchronous" if kind.is_sync else "asynchronous"
+        self.title.setText(f"<b>Relation</b> <small>({mode})</small><br>"
+                           f"<small>{source} <i>{kind.value}</i> {target}</small>")
+        self._switch("relation")
+        self._show_form()
+
+    def _show_form(self) -> None:
+        read_only = self.document is not None and self.document.read_only
+        self.note.setText("Read-only: the design is open for review.")
+        self.note.setVisible(read_only)
+        self._suggest()
         self._load()
 
-    def _load_groups(self) -> None:
-        combo = self.editors["group"]
-        assert isinstance(combo, QComboBox)
-        groups = sorted({getattr(e, "group", "") for _, e in self.document.design.elements()}
-                        - {""})
-        combo.blockSignals(True)
-        combo.clear()
-        combo.addItems(groups)
-        combo.blockSignals(False)
+    def _suggest(self) -> None:
+        design = self.document.design
+        elements = list(design.elements())
+        suggestions = {
+            "groups": sorted({getattr(e, "group", "") for _, e in elements} - {""}),
+            "zones": sorted({getattr(e, "zone", "") for _, e in elements} - {""}),
+            "datastores": sorted(eid for eid, e in elements if isinstance(e, Datastore)),
+        }
+        for editor in self.fields.values():
+            editor.set_suggestions(suggestions)
 
     def _load(self) -> None:
-        """Copy the model's values into the editors (never echoing back as edits)."""
-        element = self.document.design.element(self.element_id)
-        for spec in FIELDS:
-            if applies(element, spec) and spec.path != self._editing:
-                self._set_editor(spec, read_field(element, spec.path))
+        """Copy the model's values into the form (never echoed back as edits)."""
+        obj = self.current()
+        if obj is None or self.page is None:
+            return
+        self.page.load(obj, self.document.read_only)
+        for path, label in self.page.summaries.items():
+            label.setText(_summary(path, obj))
 
-    def _set_editor(self, spec: FieldSpec, value: Any) -> None:
-        editor = self.editors[spec.path]
-        editor.blockSignals(True)
-        try:
-            if isinstance(editor, QCheckBox):
-                editor.setChecked(bool(value))
-            elif isinstance(editor, QSpinBox):
-                editor.setValue(int(value if value is not None else 1))
-            elif isinstance(editor, QComboBox) and spec.editor == "engine":
-                editor.setCurrentIndex(editor.findData(value))
-            elif isinstance(editor, QComboBox):
-                editor.setEditText(value or "")
-            elif isinstance(editor, QPlainTextEdit):
-                if editor.toPlainText() != (value or ""):
-                    editor.setPlainText(value or "")
-            elif isinstance(editor, QLineEdit):
-                text = "" if value is None else str(value)
-                if editor.text() != text:
-                    editor.setText(text)
-                self.errors[spec.path].hide()
-        finally:
-            editor.blockSignals(False)
+    def _link(self, target: str) -> None:
+        if self.element_id is not None:
+            self.editor_requested.emit(target, self.element_id)
 
     # ------------------------------------------------------------------ editing
 
-    def _apply_quantity(self, spec: FieldSpec, text: str) -> None:
-        text = text.strip()
+    def _commit(self, spec: FieldSpec, value: Any, merge_key: str | None) -> str | None:
+        """Apply one edit of ``spec``'s field; returns the problem when there is one."""
+        obj = self.current()
+        if obj is None or self.document is None or self.document.read_only:
+            return None
+        if spec.editor == "present":
+            value = NESTED[spec.path][0]() if value else None
         try:
-            value = _PARSERS[spec.editor](text) if text else None
-        except UnitError as exc:
-            self._show_error(spec.path, str(exc))
-            return
-        self._apply(spec.path, value)
+            new = with_field(obj, spec.path, value)
+        except (TypeError, ValueError) as exc:
+            return str(exc)
+        problem = check_object(new)
+        if problem is not None and problem != check_object(obj):
+            return problem[1]
+        if new == obj and repr(new) == repr(obj):  # == ignores the order of named records
+            return None
+        field = None if merge_key is None else f"{spec.path}:{merge_key}#{self._session}"
+        try:
+            self.document.undo_stack.push(self._command(new, field, spec.label))
+        except (ModelError, ValueError) as exc:
+            return str(exc)
+        if field is None:
+            self._end_session()
+        return None
 
-    def _show_error(self, path: str, message: str) -> None:
-        self.errors[path].setText(message)
-        self.errors[path].setVisible(bool(message))
-
-    def _apply(self, path: str, value: Any, merge: bool = True) -> None:
-        """Push one edit of ``path`` (merging with the previous edit of the same field)."""
-        if self.document is None or self.element_id is None or self.document.read_only:
-            return
+    def _command(self, new: Any, field: str | None, label: str) -> QUndoCommand:
         design = self.document.design
-        element = design.element(self.element_id)
-        try:
-            new = with_field(element, path, value)
-            _validate(new)
-        except (ValueError, TypeError) as exc:
-            self._show_error(path, str(exc))
-            return
-        self._show_error(path, "")
-        if new == element:
-            return
-        self._editing = path
-        try:
-            self.document.undo_stack.push(
-                EditElement(design, self.element_id, new, path if merge else None))
-        except ModelError as exc:
-            self._show_error(path, str(exc))
-        finally:
-            self._editing = None
+        if isinstance(new, Relation):
+            text = f"Edit {new.source} {new.kind.value} {new.target}: {label.lower()}"
+            return EditRelationField(design, new, field, text)
+        text = f"Edit {self.element_id}: {label.lower()}"
+        return EditElement(design, self.element_id, new, field, text)
 
 
-def _validate(element: Element) -> None:
-    scaling = getattr(element, "scaling", None)
-    if scaling is not None and scaling.min > scaling.max:
-        raise ValueError(f"the minimum ({scaling.min}) is above the maximum ({scaling.max})")
+#: The class of each element kind (where the forms' field documentation comes from).
+_CLASSES: dict[ElementKind, type] = {kind: cls for cls, kind in KIND_OF.items()}
+
+
+def _summary(path: str, obj: Any) -> str:
+    """The read-only line of a field edited in an editor tab, with a link to that tab."""
+    if path == "endpoints":
+        count = len(obj.endpoints)
+        return f"{count} endpoint{'s' * (count != 1)} · <a href='api'>API editor</a>"
+    parts = [(len(obj.tables), "table"), (len(obj.views), "view"),
+             (len(obj.queries), "query")]
+    text = ", ".join(f"{n} {word if n == 1 else word + 's'}".replace("querys", "queries")
+                     for n, word in parts)
+    return f"{text} · <a href='schema'>schema editor</a>"

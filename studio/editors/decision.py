@@ -18,7 +18,7 @@ from dataclasses import replace
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QAction, QColor, QIcon, QPainter, QPixmap, QUndoCommand
+from PySide6.QtGui import QAction, QColor, QUndoCommand
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -35,7 +35,6 @@ from PySide6.QtWidgets import (
     QTableWidget,
     QTableWidgetItem,
     QTextBrowser,
-    QToolButton,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
@@ -47,6 +46,7 @@ from models.elements import Alternative, Decision, DecisionStatus
 from models.events import DecisionChanged, ElementAdded, ElementRemoved
 from studio.commands import SetDecision
 from studio.document import Document
+from studio.editors.editor_widgets import button_row, colour_dot, tool_button
 
 __all__ = ["PREVIEW_DELAY_MS", "STATUS_COLOURS", "DecisionEditor", "EditDecision", "install",
            "next_decision_id", "open_decisions"]
@@ -100,16 +100,6 @@ def next_decision_id(design: Design) -> str:
     return f"adr-{number:03d}"
 
 
-def _dot(colour: str) -> QIcon:
-    pixmap = QPixmap(10, 10)
-    pixmap.fill(Qt.GlobalColor.transparent)
-    painter = QPainter(pixmap)
-    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-    painter.setBrush(QColor(colour))
-    painter.setPen(Qt.PenStyle.NoPen)
-    painter.drawEllipse(0, 0, 10, 10)
-    painter.end()
-    return QIcon(pixmap)
 
 
 def _lines(text: str) -> tuple[str, ...]:
@@ -172,13 +162,6 @@ class DecisionEditor(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(splitter)
 
-    def _tool(self, text: str, icon: str, tip: str, slot: Callable[[], Any]) -> QToolButton:
-        button = QToolButton(text=text, toolTip=tip, autoRaise=True)
-        button.setIcon(QIcon.fromTheme(icon))
-        button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        button.clicked.connect(slot)
-        return button
-
     def _build_list(self) -> QWidget:
         self.list = QTreeWidget()
         self.list.setHeaderLabels(["Decision", "Status"])
@@ -188,18 +171,14 @@ class DecisionEditor(QWidget):
         self.list.header().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         self.list.header().setStretchLastSection(False)
         self.list.currentItemChanged.connect(self._current_changed)
-        self.add_button = self._tool("Add", "list-add", "Add a decision", self.add_decision)
-        self.delete_button = self._tool("Delete", "list-remove", "Delete the decision",
+        self.add_button = tool_button("Add", "list-add", "Add a decision", self.add_decision)
+        self.delete_button = tool_button("Delete", "list-remove", "Delete the decision",
                                         lambda: self.delete_decision(self.current))
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.add_button)
-        buttons.addWidget(self.delete_button)
-        buttons.addStretch(1)
         box = QWidget()
         layout = QVBoxLayout(box)
         layout.setContentsMargins(6, 6, 0, 6)
         layout.addWidget(self.list, 1)
-        layout.addLayout(buttons)
+        layout.addLayout(button_row(self.add_button, self.delete_button))
         return box
 
     def _build_form(self) -> QWidget:
@@ -211,7 +190,7 @@ class DecisionEditor(QWidget):
         self.title.textEdited.connect(lambda _t: self._edited("title"))
         self.status = QComboBox(editable=True)
         for status in DecisionStatus:
-            self.status.addItem(_dot(STATUS_COLOURS[status]), status.value, status)
+            self.status.addItem(colour_dot(STATUS_COLOURS[status]), status.value, status)
         self.status.currentTextChanged.connect(lambda _t: self._edited("status"))
         self.date = QLineEdit(placeholderText="YYYY-MM-DD")
         self.date.textEdited.connect(lambda _t: self._edited("date"))
@@ -287,20 +266,17 @@ class DecisionEditor(QWidget):
         table.setMaximumHeight(160)
         table.setWordWrap(False)
         table.itemChanged.connect(lambda _i: self._edited("alternatives"))
-        self.add_alternative_button = self._tool("Add option", "list-add", "Add an option",
+        self.add_alternative_button = tool_button("Add option", "list-add", "Add an option",
                                                  self.add_alternative)
-        self.remove_alternative_button = self._tool("Remove option", "list-remove",
+        self.remove_alternative_button = tool_button("Remove option", "list-remove",
                                                     "Remove the selected option",
                                                     self.remove_alternative)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.add_alternative_button)
-        buttons.addWidget(self.remove_alternative_button)
-        buttons.addStretch(1)
         self.alternatives_box = QWidget()
         layout = QVBoxLayout(self.alternatives_box)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(table)
-        layout.addLayout(buttons)
+        layout.addLayout(button_row(self.add_alternative_button,
+                                    self.remove_alternative_button))
         return table
 
     # ------------------------------------------------------------------ the model
@@ -470,7 +446,7 @@ class DecisionEditor(QWidget):
             item.setText(0, decision.title or did)
             item.setToolTip(0, f"{did}: {decision.title}")
             item.setText(1, decision.status.value)
-            item.setIcon(1, _dot(colour))
+            item.setIcon(1, colour_dot(colour))
             item.setForeground(1, QColor(colour))
             if did == self.current:
                 self.list.setCurrentItem(item)

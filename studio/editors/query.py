@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
@@ -24,7 +23,6 @@ from PySide6.QtGui import (
     QColor,
     QFontDatabase,
     QIcon,
-    QPixmap,
     QTextCharFormat,
     QTextCursor,
 )
@@ -44,7 +42,6 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSplitter,
     QTextEdit,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -55,6 +52,7 @@ from models.events import ElementAdded, ElementChanged, ElementRemoved
 from models.units import Rate, UnitError
 from studio.commands import EditElement
 from studio.document import Document
+from studio.editors.editor_widgets import button_row, colour_dot, tool_button
 from studio.editors.sql_highlight import SqlHighlighter, error_span
 
 __all__ = ["ADVISE_DELAY_MS", "QueryEditor", "index_from_sql", "install", "open_queries"]
@@ -66,10 +64,6 @@ _COLOURS = {"served": "#2e7d32", "full": "#c98a0c", "error": "#d64545", "none": 
 _CODE = re.compile(r"`([^`]+)`")
 
 
-def _dot(colour: str) -> QIcon:
-    pixmap = QPixmap(10, 10)
-    pixmap.fill(QColor(colour))
-    return QIcon(pixmap)
 
 
 def _rich(text: str) -> str:
@@ -132,13 +126,6 @@ class QueryEditor(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(splitter)
 
-    def _tool(self, text: str, icon: str, tip: str, slot: Callable[[], Any]) -> QToolButton:
-        button = QToolButton(text=text, toolTip=tip, autoRaise=True)
-        button.setIcon(QIcon.fromTheme(icon))
-        button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        button.clicked.connect(slot)
-        return button
-
     def _build_list(self) -> QWidget:
         self.title = QLabel()
         self.title.setStyleSheet("font-weight: 600; padding: 2px 2px 4px 2px;")
@@ -147,25 +134,20 @@ class QueryEditor(QWidget):
                                   | QAbstractItemView.EditTrigger.EditKeyPressed)
         self.list.currentItemChanged.connect(self._current_changed)
         self.list.itemChanged.connect(self._item_renamed)
-        self.add_button = self._tool("Add", "list-add", "Add a query", self.add_query)
-        self.rename_button = self._tool("Rename", "edit-rename", "Rename the query (F2)",
+        self.add_button = tool_button("Add", "list-add", "Add a query", self.add_query)
+        self.rename_button = tool_button("Rename", "edit-rename", "Rename the query (F2)",
                                         self._rename_clicked)
-        self.duplicate_button = self._tool("Duplicate", "edit-copy", "Duplicate the query",
+        self.duplicate_button = tool_button("Duplicate", "edit-copy", "Duplicate the query",
                                            lambda: self.duplicate_query(self.current))
-        self.delete_button = self._tool("Delete", "list-remove", "Delete the query",
+        self.delete_button = tool_button("Delete", "list-remove", "Delete the query",
                                         lambda: self.delete_query(self.current))
-        buttons = QHBoxLayout()
-        buttons.setSpacing(0)
-        for button in (self.add_button, self.rename_button, self.duplicate_button,
-                       self.delete_button):
-            buttons.addWidget(button)
-        buttons.addStretch(1)
         box = QWidget()
         layout = QVBoxLayout(box)
         layout.setContentsMargins(6, 6, 0, 6)
         layout.addWidget(self.title)
         layout.addWidget(self.list, 1)
-        layout.addLayout(buttons)
+        layout.addLayout(button_row(self.add_button, self.rename_button, self.duplicate_button,
+                                    self.delete_button))
         return box
 
     def _build_editor(self) -> QWidget:
@@ -438,7 +420,7 @@ class QueryEditor(QWidget):
         if ids != shown:
             self.list.clear()
             for query_id in ids:
-                item = QListWidgetItem(_dot(_COLOURS["none"]), query_id)
+                item = QListWidgetItem(colour_dot(_COLOURS["none"]), query_id)
                 item.setData(Qt.ItemDataRole.UserRole, query_id)
                 self.list.addItem(item)
         editable = Qt.ItemFlag.ItemIsEditable if not self.read_only else Qt.ItemFlag.NoItemFlags
@@ -531,7 +513,7 @@ class QueryEditor(QWidget):
             query_id = item.data(Qt.ItemDataRole.UserRole)
             query = store.queries.get(query_id)
             if query is not None:
-                item.setIcon(_dot(_COLOURS[self._kind(self.verdict_of(query_id, query.sql),
+                item.setIcon(colour_dot(_COLOURS[self._kind(self.verdict_of(query_id, query.sql),
                                                       query.sql)]))
         query = self.query()
         self.verdict = self.verdict_of(self.current, query.sql) if query and self.current else None

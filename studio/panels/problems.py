@@ -1,35 +1,54 @@
 """The Problems panel: the latest review as a sortable, filterable table.
 
 Double-clicking a row asks the window to select and centre the element the finding concerns.
+A finding's context menu copies it, shows its rule's reference, or accepts it: "Suppress with
+a decision…" adds a suppression of the finding's id (``CODE@element``) to the design's review
+configuration together with the accepted ADR that justifies it, as one undo step
+(:class:`SuppressWithDecision`); the next re-check drops the finding.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import html
+import inspect
+from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
     QModelIndex,
     QPersistentModelIndex,
+    QPoint,
     QSortFilterProxyModel,
     Qt,
     Signal,
 )
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QAction, QColor, QGuiApplication, QKeySequence, QUndoCommand
 from PySide6.QtWidgets import (
     QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMenu,
+    QPlainTextEdit,
     QTableView,
+    QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
 
+from models.design import Design
+from models.elements import Decision, DecisionStatus, Suppression
 from studio.document import Document
 
-__all__ = ["COLUMNS", "FindingsModel", "ProblemsPanel"]
+__all__ = ["COLUMNS", "FindingsModel", "ProblemsPanel", "SuppressWithDecision",
+           "SuppressionDialog", "finding_text", "rule_markdown"]
 
 COLUMNS = ("Severity", "Code", "Element", "Message", "Location")
 _SEVERITY_COLORS = {"error": "#d64545", "warning": "#c98a0c", "info": "#4a7fd4"}
@@ -99,6 +118,103 @@ class _Filter(QSortFilterProxyModel):
         return left.data(Qt.ItemDataRole.UserRole) < right.data(Qt.ItemDataRole.UserRole)
 
 
+class SuppressWithDecision(QUndoCommand):
+    """Accept a finding: its suppression and the ADR that justifies it, in one undo step.
+
+    The decision is added first so that the suppression never cites a missing decision.
+    """
+
+    def __init__(self, design: Design, finding_id: str, reason: str, decision_id: str,
+                 decision: Decision) -> None:
+        super().__init__(f"Suppress {finding_id} with decision {decision_id}")
+        self.design, self.decision_id, self.decision = design, decision_id, decision
+        self.old = design.checks
+        suppression = Suppression(reason=reason, decision=decision_id)
+        self.new = replace(self.old, suppress={**self.old.suppress, finding_id: suppression})
+
+    def redo(self) -> None:
+        self.design.set_decision(self.decision_id, self.decision)
+        self.design.set_checks(self.new)
+
+    def undo(self) -> None:
+        self.design.set_checks(self.old)
+        self.design.set_decision(self.decision_id, None)
+
+
+def finding_text(finding: Any) -> str:
+    """A finding as plain text (what Copy puts on the clipboard)."""
+    text = f"{finding.severity.value} {finding.id}: {finding.message}"
+    if finding.hint:
+        text += f"\nFix: {finding.hint}"
+    if finding.location:
+        text += f"\nAt: {finding.location}"
+    return text
+
+
+def rule_markdown(code: str) -> str:
+    """The reference of the rule ``code`` (its docstring: anti-pattern, best practice)."""
+    try:
+        from checks.registry import by_code
+    except ImportError:
+        return f"# {code}\n\nThe check engine is not installed."
+    rule = by_code(code)
+    if rule is None:
+        return f"# {code}\n\nNo rule has this code."
+    return (f"# {rule.code} {rule.name}\n\n*{rule.default_severity.value}* · groups: "
+            f"{', '.join(rule.groups)}\n\n{inspect.getdoc(type(rule)) or ''}\n")
+
+
+def decision_for(design: Design, finding: Any, reason: str, title: str) -> Decision:
+    """The accepted ADR recording why ``finding`` is accepted."""
+    root = finding.element.split(".", 1)[0]
+    context = finding.message + (f"\n\nThe review suggested: {finding.hint}"
+                                 if finding.hint else "")
+    return Decision(title=title, status=DecisionStatus.ACCEPTED, date=dt.date.today(),
+                    context=context, decision=reason,
+                    concerns=(root,) if root in design else ())
+
+
+class SuppressionDialog(QDialog):
+    """Asks why a finding is accepted and how to title the decision that records it."""
+
+    def __init__(self, finding: Any, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Suppress with a decision")
+        what = QLabel(f"<b>{finding.id}</b><br>{html.escape(finding.message, quote=False)}")
+        what.setWordWrap(True)
+        self.title = QLineEdit(f"Accept {finding.code} ({finding.rule or 'finding'}) on "
+                               f"{finding.element}")
+        self.reason = QPlainTextEdit(f"Accepted: {finding.message}")
+        self.reason.selectAll()
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                        | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Suppress")
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        self.reason.textChanged.connect(self._validate)
+        self.title.textChanged.connect(self._validate)
+        form = QFormLayout()
+        form.addRow("Reason", self.reason)
+        form.addRow("Decision title", self.title)
+        layout = QVBoxLayout(self)
+        layout.addWidget(what)
+        layout.addLayout(form)
+        layout.addWidget(self.buttons)
+        self.resize(560, 320)
+
+    def _validate(self) -> None:
+        ok = bool(self.reason.toPlainText().strip() and self.title.text().strip())
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(ok)
+
+
+def ask_suppression(parent: QWidget, finding: Any) -> tuple[str, str] | None:
+    """(reason, decision title) from :class:`SuppressionDialog`, or None when cancelled."""
+    dialog = SuppressionDialog(finding, parent)
+    if dialog.exec() != QDialog.DialogCode.Accepted:
+        return None
+    return dialog.reason.toPlainText().strip(), dialog.title.text().strip()
+
+
 class ProblemsPanel(QWidget):
     """The findings of the latest review, with a text filter and a severity filter.
 
@@ -122,6 +238,9 @@ class ProblemsPanel(QWidget):
             self.severity.addItem(label, value)
         self.severity.currentIndexChanged.connect(self._severity_changed)
         self.summary = QLabel()
+        #: Asks (reason, decision title) for a finding; replaceable (tests, scripting).
+        self.ask_suppression: Callable[[Any], tuple[str, str] | None] = \
+            lambda finding: ask_suppression(self, finding)
         self.table = self._make_table()
         top = QHBoxLayout()
         top.addWidget(self.search, 1)
@@ -150,6 +269,12 @@ class ProblemsPanel(QWidget):
                                          QHeaderView.ResizeMode.ResizeToContents)):
             header.setSectionResizeMode(column, mode)
         table.doubleClicked.connect(self._activated)
+        table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        table.customContextMenuRequested.connect(self._show_menu)
+        copy = QAction("Copy", table, shortcut=QKeySequence.StandardKey.Copy,
+                       shortcutContext=Qt.ShortcutContext.WidgetShortcut)
+        copy.triggered.connect(lambda: self.copy_finding(self.selected_finding()))
+        table.addAction(copy)
         return table
 
     def set_document(self, document: Document) -> None:
@@ -179,3 +304,82 @@ class ProblemsPanel(QWidget):
     def _activated(self, index: QModelIndex) -> None:
         finding = self.model.findings[self.proxy.mapToSource(index).row()]
         self.element_activated.emit(finding.element)
+
+    # ------------------------------------------------------------------ finding actions
+
+    def finding_at(self, index: QModelIndex) -> Any | None:
+        """The finding shown at a (proxy) index."""
+        if not index.isValid():
+            return None
+        return self.model.findings[self.proxy.mapToSource(index).row()]
+
+    def selected_finding(self) -> Any | None:
+        """The finding of the current row."""
+        return self.finding_at(self.table.currentIndex())
+
+    def can_suppress(self, finding: Any) -> bool:
+        """Whether ``finding`` can be accepted here (an editable document with a review)."""
+        document = self.document
+        return bool(finding is not None and document is not None and not document.read_only
+                    and finding.id not in document.design.checks.suppress)
+
+    def context_menu(self, finding: Any) -> QMenu:
+        """The actions on ``finding``: copy, suppress with a decision, rule reference."""
+        menu = QMenu(self)
+        menu.addAction("Copy", lambda: self.copy_finding(finding))
+        menu.addAction("Show on Canvas", lambda: self.element_activated.emit(finding.element))
+        menu.addSeparator()
+        suppress = menu.addAction("Suppress with a Decision…", lambda: self.suppress(finding))
+        suppress.setEnabled(self.can_suppress(finding))
+        if self.document is not None and self.document.read_only:
+            suppress.setStatusTip("The document is read-only")
+        menu.addSeparator()
+        menu.addAction(f"Show Rule Reference ({finding.code})", lambda: self.show_rule(finding))
+        return menu
+
+    def _show_menu(self, pos: QPoint) -> None:
+        finding = self.finding_at(self.table.indexAt(pos))
+        if finding is not None:
+            self.context_menu(finding).exec(self.table.viewport().mapToGlobal(pos))
+
+    def copy_finding(self, finding: Any) -> None:
+        """Put the finding's text on the clipboard."""
+        if finding is not None:
+            QGuiApplication.clipboard().setText(finding_text(finding))
+
+    def show_rule(self, finding: Any) -> QWidget:
+        """Show the reference of the finding's rule (in the window's reference viewer)."""
+        markdown = rule_markdown(finding.code)
+        show = getattr(self.window(), "show_reference", None)
+        if callable(show):
+            return show(f"Rule {finding.code}", markdown)
+        browser = QTextBrowser(self)
+        browser.setWindowFlag(Qt.WindowType.Window)
+        browser.setWindowTitle(f"Rule {finding.code}")
+        browser.setMarkdown(markdown)
+        browser.resize(640, 480)
+        browser.show()
+        return browser
+
+    def suppress(self, finding: Any) -> str | None:
+        """Ask for a reason, then suppress ``finding`` with a linked ADR; the ADR's id."""
+        if not self.can_suppress(finding):
+            return None
+        answer = self.ask_suppression(finding)
+        if answer is None:
+            return None
+        return self.suppress_finding(finding, *answer)
+
+    def suppress_finding(self, finding: Any, reason: str, title: str) -> str | None:
+        """Suppress ``finding`` and record why in an accepted ADR, as one undo step."""
+        from studio.editors.decision import next_decision_id
+
+        document = self.document
+        if document is None or not self.can_suppress(finding) or not reason.strip():
+            return None
+        design = document.design
+        decision_id = next_decision_id(design)
+        decision = decision_for(design, finding, reason.strip(), title.strip() or finding.id)
+        document.undo_stack.push(
+            SuppressWithDecision(design, finding.id, reason.strip(), decision_id, decision))
+        return decision_id

@@ -301,7 +301,7 @@ RELATION_FORM: tuple[Section, ...] = (
         FieldSpec("retries.jitter", "Jitter", "bool", sync_only=True),
     )),
     Section("Circuit breaker", (
-        FieldSpec("circuit_breaker", "Circuit breaker", "present", sync_only=True),
+        FieldSpec("circuit_breaker", "Configured", "present", sync_only=True),
         FieldSpec("circuit_breaker.enabled", "Enabled", "bool", sync_only=True),
         FieldSpec("circuit_breaker.failure_threshold", "Opens at", "percent", "50%",
                   sync_only=True),

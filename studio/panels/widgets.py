@@ -65,16 +65,13 @@ def _form() -> QFormLayout:
     return form
 
 
-def _column(owner: QWidget, spacing: int, *items: QWidget | QHBoxLayout) -> QVBoxLayout:
+def _column(owner: QWidget, spacing: int, *items: QWidget) -> QVBoxLayout:
     """Lay ``items`` out top to bottom in ``owner``, without margins."""
     layout = QVBoxLayout(owner)
     layout.setContentsMargins(0, 0, 0, 0)
     layout.setSpacing(spacing)
     for item in items:
-        if isinstance(item, QHBoxLayout):
-            layout.addLayout(item)
-        else:
-            layout.addWidget(item)
+        layout.addWidget(item)
     return layout
 
 
@@ -114,18 +111,37 @@ class CollapsibleSection(QWidget):
         return self._expanded
 
 
-class _FocusOut(QObject):
-    """Calls back when the watched widget loses the focus (the end of a typing session)."""
+class _Watch(QObject):
+    """Calls back when the watched widget receives events of one type."""
 
-    def __init__(self, widget: QWidget, callback: Callable[[], None]) -> None:
+    def __init__(self, widget: QWidget, kind: QEvent.Type, callback: Callable[[], None]) -> None:
         super().__init__(widget)
-        self.callback = callback
+        self.kind, self.callback = kind, callback
         widget.installEventFilter(self)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.FocusOut:
+        if event.type() == self.kind:
             self.callback()
         return False
+
+
+def _fit_text(edit: QPlainTextEdit, fewest: int = 2, most: int = 8) -> None:
+    """Grow a text box with its wrapped lines, between ``fewest`` and ``most`` lines."""
+    margin = int(edit.document().documentMargin())
+    width = max(40, edit.viewport().width() - 2 * margin)
+    flags = int(Qt.TextFlag.TextWordWrap)
+    height = edit.fontMetrics().boundingRect(0, 0, width, 10_000, flags,
+                                             edit.toPlainText() or "x").height()
+    spacing = edit.fontMetrics().lineSpacing()
+    lines = max(fewest, min(most, -(-height // spacing)))
+    edit.setFixedHeight(spacing * lines + 2 * (edit.frameWidth() + margin) + 2)
+
+
+def _fit_rows(widget: QListWidget, fewest: int = 2, most: int = 8) -> None:
+    """Size a list to its rows (between ``fewest`` and ``most``) so short lists stay short."""
+    row = widget.sizeHintForRow(0) if widget.count() else widget.fontMetrics().height() + 2
+    rows = max(fewest, min(most, widget.count()))
+    widget.setFixedHeight(row * rows + 2 * widget.frameWidth() + 2)
 
 
 class FieldEditor(QWidget):
@@ -145,7 +161,8 @@ class FieldEditor(QWidget):
         self.setObjectName(f"field:{spec.path}")
         self.input = self._make_input()
         self.input.setObjectName(f"input:{spec.path}")
-        self.input.setToolTip(tooltip(owner, spec))
+        self.tip = tooltip(owner, spec)
+        self.input.setToolTip(self.tip)
         self.error = QLabel(objectName="fieldError", wordWrap=True)
         self.error.setStyleSheet(f"color: {ERROR_COLOR};")
         self.error.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -170,10 +187,13 @@ class FieldEditor(QWidget):
 
     def _multiline(self) -> QPlainTextEdit:
         text = QPlainTextEdit(placeholderText=self.spec.placeholder, tabChangesFocus=True)
-        lines = 2 if self.spec.editor == "shape" else 3
-        text.setFixedHeight(text.fontMetrics().lineSpacing() * lines + 12)
+        text.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
         text.textChanged.connect(lambda: self._typed(text.toPlainText()))
-        _FocusOut(text, self.finished.emit)
+        text.textChanged.connect(lambda: _fit_text(text))
+        # Kept referenced: a Python event filter only works while its wrapper lives.
+        self._watches = (_Watch(text, QEvent.Type.FocusOut, self.finished.emit),
+                         _Watch(text.viewport(), QEvent.Type.Resize, lambda: _fit_text(text)))
+        _fit_text(text)
         return text
 
     def _check_box(self) -> QCheckBox:
@@ -242,8 +262,10 @@ class FieldEditor(QWidget):
             if isinstance(widget, QPlainTextEdit):
                 if widget.toPlainText() != text:
                     widget.setPlainText(text)
+                    _fit_text(widget)
             elif widget.text() != text:
                 widget.setText(text)
+                widget.setCursorPosition(0)  # show the start of a long value
 
     def set_suggestions(self, suggestions: Mapping[str, list[str]] | tuple[()]) -> None:
         """Offer the design's groups, zones or datastore ids in a ``choice`` editor."""
@@ -295,11 +317,11 @@ class FieldEditor(QWidget):
             return
         target.setStyleSheet(
             f"{type(target).__name__} {{{_INVALID_STYLE}}}" if message else "")
-        target.setToolTip(message or tooltip(None, self.spec) or self.input.toolTip())
+        target.setToolTip(message or self.tip)
 
 
 class _ListButtons(QWidget):
-    """Add, remove, move up and move down buttons beside a list."""
+    """Add, remove, move up and move down buttons under a list."""
 
     def __init__(self, owner: Any, noun: str) -> None:
         super().__init__()
@@ -311,7 +333,14 @@ class _ListButtons(QWidget):
                                lambda: owner.move(-1))
         self.down = _tool_button(self, self.style().standardIcon(arrows.SP_ArrowDown),
                                  "Move down", lambda: owner.move(1))
-        _column(self, 0, self.add, self.remove, self.up, self.down).addStretch(1)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(0)
+        for button in (self.add, self.remove):
+            row.addWidget(button)
+        row.addStretch(1)
+        for button in (self.up, self.down):
+            row.addWidget(button)
 
 
 def _tool_button(parent: QWidget, icon: QIcon, tip: str,
@@ -339,11 +368,12 @@ def _sign_icon(widget: QWidget, sign: str) -> QIcon:
     return QIcon(pixmap)
 
 
-def _list_widget(rows: int) -> QListWidget:
+def _list_widget() -> QListWidget:
     widget = QListWidget()
     widget.setAlternatingRowColors(True)
     widget.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-    widget.setFixedHeight(widget.fontMetrics().lineSpacing() * rows + 14)
+    widget.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+    _fit_rows(widget)
     return widget
 
 
@@ -357,17 +387,13 @@ class StringListEditor(QWidget):
         super().__init__(parent)
         self.spec, self.commit = spec, commit
         self.values: tuple[str, ...] = ()
-        self.list = _list_widget(4)
+        self.list = _list_widget()
         self.list.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked
                                   | QAbstractItemView.EditTrigger.EditKeyPressed
                                   | QAbstractItemView.EditTrigger.SelectedClicked)
         self.list.itemChanged.connect(self._item_edited)
         self.buttons = _ListButtons(self, spec.label.lower().rstrip("s") or "item")
-        row = QHBoxLayout(self)
-        row.setContentsMargins(0, 0, 0, 0)
-        row.setSpacing(2)
-        row.addWidget(self.list, 1)
-        row.addWidget(self.buttons)
+        _column(self, 0, self.list, self.buttons)
         self.list.currentRowChanged.connect(lambda _row: self._update_buttons())
         self._update_buttons()
 
@@ -383,6 +409,7 @@ class StringListEditor(QWidget):
             self.list.addItem(item)
         self.list.setCurrentRow(min(row, len(self.values) - 1))
         self.list.blockSignals(False)
+        _fit_rows(self.list)
         self._update_buttons()
 
     def _update_buttons(self) -> None:
@@ -458,7 +485,7 @@ class RecordListEditor(QWidget):
         self.spec, self.commit = spec, commit
         self.records: dict[str, Any] = {}
         self.suggestions: Mapping[str, list[str]] | tuple[()] = ()
-        self.list = _list_widget(4)
+        self.list = _list_widget()
         self.list.currentRowChanged.connect(self._row_changed)
         self.buttons = _ListButtons(self, spec.label.lower().rstrip("s") or "entry")
         self.detail = QFrame(objectName="recordDetail", frameShape=QFrame.Shape.StyledPanel)
@@ -474,12 +501,8 @@ class RecordListEditor(QWidget):
                 form.addRow(editor)
             else:
                 form.addRow(item_spec.label, editor)
-        self.empty = QLabel("Nothing yet: add one with +.", enabled=False)
-        top = QHBoxLayout()
-        top.setSpacing(2)
-        top.addWidget(self.list, 1)
-        top.addWidget(self.buttons)
-        _column(self, 4, top, self.empty, self.detail)
+        self.empty = QLabel(f"No {spec.label.lower()} yet.", enabled=False)
+        _column(self, 0, self.list, self.empty, self.buttons, self.detail)
         self.set_value({})
 
     # ------------------------------------------------------------------ model -> view
@@ -497,6 +520,7 @@ class RecordListEditor(QWidget):
         row = min(max(row, 0), len(self.records) - 1)
         self.list.setCurrentRow(row)
         self.list.blockSignals(False)
+        _fit_rows(self.list)
         self._row_changed(row)
 
     def set_suggestions(self, suggestions: Mapping[str, list[str]] | tuple[()]) -> None:
@@ -519,6 +543,7 @@ class RecordListEditor(QWidget):
         key = self.current_key()
         self.detail.setVisible(key is not None)
         self.empty.setVisible(not self.records)
+        self.list.setVisible(bool(self.records))
         self.buttons.remove.setEnabled(key is not None)
         self.buttons.up.setEnabled(row > 0)
         self.buttons.down.setEnabled(0 <= row < len(self.records) - 1)

@@ -122,6 +122,7 @@ def test_quantity_is_parsed_and_invalid_text_pushes_nothing(
     assert api(document).sla is None
     type_into(qtbot, p99, "200ms")
     assert error(panel, "sla.p99") == "" and p99.styleSheet() == ""
+    assert "99th percentile latency" in p99.toolTip()  # the model's field documentation
     assert api(document).sla.p99 == Duration(200, "ms")
     assert document.undo_stack.count() == 1
     type_into(qtbot, line(panel, "sla.availability"), "100.5%")

@@ -127,147 +127,267 @@ def _words(*words: str) -> tuple[tuple[Any, str], ...]:
 _NAME = FieldSpec("name", "Name", placeholder="Display name")
 _PURPOSE = FieldSpec("purpose", "Purpose", "multiline", "Its single responsibility")
 _GROUP = FieldSpec("group", "Group", "choice", "Bounded context", suggest="groups")
-_ZONE = FieldSpec("zone", "Trust zone", "choice", "internal", suggest="zones",
-                  choices=_words("public", "dmz", "internal", "restricted", "external"))
-_SLA = Section("SLA", (
-    FieldSpec("sla.availability", "Availability", "percent", "99.95%"),
-    FieldSpec("sla.p99", "p99 latency", "duration", "200ms", minimum=0),
-    FieldSpec("sla.p95", "p95 latency", "duration", "120ms", minimum=0),
-    FieldSpec("sla.p50", "Median latency", "duration", "40ms", minimum=0),
-))
+_ZONE = FieldSpec(
+    "zone",
+    "Trust zone",
+    "choice",
+    "internal",
+    suggest="zones",
+    choices=_words("public", "dmz", "internal", "restricted", "external"),
+)
+_SLA = Section(
+    "SLA",
+    (
+        FieldSpec("sla.availability", "Availability", "percent", "99.95%"),
+        FieldSpec("sla.p99", "p99 latency", "duration", "200ms", minimum=0),
+        FieldSpec("sla.p95", "p95 latency", "duration", "120ms", minimum=0),
+        FieldSpec("sla.p50", "Median latency", "duration", "40ms", minimum=0),
+    ),
+)
 _ALERT_FIELDS = (
     FieldSpec("@key", "Name", placeholder="OrderApiLatencyHigh", optional=False),
     FieldSpec("condition", "Condition", placeholder="p99_latency > 200ms for 5m"),
     FieldSpec("action", "Action", placeholder="page on-call"),
-    FieldSpec("severity", "Severity", "choice", "critical",
-              choices=_words("critical", "warning", "info")),
+    FieldSpec(
+        "severity", "Severity", "choice", "critical", choices=_words("critical", "warning", "info")
+    ),
 )
-_MONITORING = Section("Monitoring", (
-    FieldSpec("monitoring.metrics", "Metrics", "strings", "request_rate"),
-    FieldSpec("monitoring.tracing", "Tracing", placeholder="Jaeger"),
-    FieldSpec("monitoring.logs", "Logs", placeholder="ELK"),
-    FieldSpec("monitoring.alerts", "Alerts", "records", "new-alert", record=Alert,
-              item_fields=_ALERT_FIELDS),
-), expanded=False)
+_MONITORING = Section(
+    "Monitoring",
+    (
+        FieldSpec("monitoring.metrics", "Metrics", "strings", "request_rate"),
+        FieldSpec("monitoring.tracing", "Tracing", placeholder="Jaeger"),
+        FieldSpec("monitoring.logs", "Logs", placeholder="ELK"),
+        FieldSpec(
+            "monitoring.alerts",
+            "Alerts",
+            "records",
+            "new-alert",
+            record=Alert,
+            item_fields=_ALERT_FIELDS,
+        ),
+    ),
+    expanded=False,
+)
 
 SERVICE_FORM: tuple[Section, ...] = (
-    Section("General", (
-        _NAME,
-        FieldSpec("technology", "Technology", placeholder="Go + Gin"),
-        _PURPOSE,
-        FieldSpec("owner", "Owner", placeholder="team-orders"),
-        _GROUP,
-        _ZONE,
-        FieldSpec("public", "Public", "bool"),
-        FieldSpec("tags", "Tags", "strings", "tag"),
-    )),
+    Section(
+        "General",
+        (
+            _NAME,
+            FieldSpec("technology", "Technology", placeholder="Go + Gin"),
+            _PURPOSE,
+            FieldSpec("owner", "Owner", placeholder="team-orders"),
+            _GROUP,
+            _ZONE,
+            FieldSpec("public", "Public", "bool"),
+            FieldSpec("tags", "Tags", "strings", "tag"),
+        ),
+    ),
     _SLA,
-    Section("Scaling", (
-        FieldSpec("scaling.min", "Min instances", "int", "1", minimum=0, maximum=100_000,
-                  optional=False),
-        FieldSpec("scaling.max", "Max instances", "int", "1", minimum=1, maximum=100_000,
-                  optional=False),
-        FieldSpec("scaling.capacity", "Per instance", "rate", "1K/s", minimum=0),
-        FieldSpec("scaling.trigger", "Trigger", placeholder="CPU > 70%"),
-        FieldSpec("pools", "Connection pools", "records", "datastore-id", record=Pool,
-                  item_fields=(
-                      FieldSpec("@key", "Datastore", "choice", "orders-db",
-                                suggest="datastores", optional=False),
-                      FieldSpec("size", "Size", "int", "10", minimum=1, maximum=100_000,
-                                optional=False),
-                      FieldSpec("timeout", "Queue timeout", "duration", "2s", minimum=0),
-                  )),
-        FieldSpec("caching", "Caching", "multiline", "Strategy and invalidation"),
-    ), expanded=False),
-    Section("Resilience", (
-        FieldSpec("failure_modes", "Failure modes", "records", "new-failure-mode",
-                  record=FailureMode, item_fields=(
-                      FieldSpec("@key", "Scenario", placeholder="database-down", optional=False),
-                      FieldSpec("mitigation", "Mitigation", "multiline",
-                                "Circuit breaker, fall back to cached data"),
-                  )),
-    ), expanded=False),
-    Section("Security", (
-        FieldSpec("security.authn", "Authentication", "multiline", "OAuth2 / OIDC"),
-        FieldSpec("security.authz", "Authorisation", "multiline", "RBAC"),
-    ), expanded=False),
-    Section("API", (
-        FieldSpec("versioning", "Versioned API", "present"),
-        FieldSpec("versioning.scheme", "Scheme", "enum",
-                  choices=(("path", "path (/v1/)"), ("header", "header"))),
-        FieldSpec("versioning.header", "Header", placeholder="Api-Version"),
-        FieldSpec("endpoints", "Endpoints", summary="endpoints"),
-    ), expanded=False),
+    Section(
+        "Scaling",
+        (
+            FieldSpec(
+                "scaling.min",
+                "Min instances",
+                "int",
+                "1",
+                minimum=0,
+                maximum=100_000,
+                optional=False,
+            ),
+            FieldSpec(
+                "scaling.max",
+                "Max instances",
+                "int",
+                "1",
+                minimum=1,
+                maximum=100_000,
+                optional=False,
+            ),
+            FieldSpec("scaling.capacity", "Per instance", "rate", "1K/s", minimum=0),
+            FieldSpec("scaling.trigger", "Trigger", placeholder="CPU > 70%"),
+            FieldSpec(
+                "pools",
+                "Connection pools",
+                "records",
+                "datastore-id",
+                record=Pool,
+                item_fields=(
+                    FieldSpec(
+                        "@key",
+                        "Datastore",
+                        "choice",
+                        "orders-db",
+                        suggest="datastores",
+                        optional=False,
+                    ),
+                    FieldSpec(
+                        "size", "Size", "int", "10", minimum=1, maximum=100_000, optional=False
+                    ),
+                    FieldSpec("timeout", "Queue timeout", "duration", "2s", minimum=0),
+                ),
+            ),
+            FieldSpec("caching", "Caching", "multiline", "Strategy and invalidation"),
+        ),
+        expanded=False,
+    ),
+    Section(
+        "Resilience",
+        (
+            FieldSpec(
+                "failure_modes",
+                "Failure modes",
+                "records",
+                "new-failure-mode",
+                record=FailureMode,
+                item_fields=(
+                    FieldSpec("@key", "Scenario", placeholder="database-down", optional=False),
+                    FieldSpec(
+                        "mitigation",
+                        "Mitigation",
+                        "multiline",
+                        "Circuit breaker, fall back to cached data",
+                    ),
+                ),
+            ),
+        ),
+        expanded=False,
+    ),
+    Section(
+        "Security",
+        (
+            FieldSpec("security.authn", "Authentication", "multiline", "OAuth2 / OIDC"),
+            FieldSpec("security.authz", "Authorisation", "multiline", "RBAC"),
+        ),
+        expanded=False,
+    ),
+    Section(
+        "API",
+        (
+            FieldSpec("versioning", "Versioned API", "present"),
+            FieldSpec(
+                "versioning.scheme",
+                "Scheme",
+                "enum",
+                choices=(("path", "path (/v1/)"), ("header", "header")),
+            ),
+            FieldSpec("versioning.header", "Header", placeholder="Api-Version"),
+            FieldSpec("endpoints", "Endpoints", summary="endpoints"),
+        ),
+        expanded=False,
+    ),
     _MONITORING,
 )
 
 DATASTORE_FORM: tuple[Section, ...] = (
-    Section("General", (
-        _NAME,
-        FieldSpec("engine", "Engine", "enum", choices=_enum(DatastoreEngine), optional=False),
-        FieldSpec("version", "Version", placeholder="16"),
-        FieldSpec("purpose", "Purpose", "multiline", "What it stores and why this engine"),
-        _GROUP,
-        _ZONE,
-    )),
-    Section("Capacity", (
-        FieldSpec("replicas", "Read replicas", "int", "0", minimum=0, maximum=1000,
-                  optional=False),
-        FieldSpec("max_connections", "Max connections", "int", "100", minimum=1,
-                  maximum=1_000_000),
-        FieldSpec("tables", "Schema", summary="schema"),
-    )),
-    Section("Data protection", (
-        FieldSpec("personal_data", "Personal data", "bool"),
-        FieldSpec("encryption.at_rest", "At rest", "bool"),
-        FieldSpec("encryption.in_transit", "In transit", "bool"),
-        FieldSpec("backup", "Backup", "multiline", "Daily snapshots, PITR 7 days"),
-    ), expanded=False),
+    Section(
+        "General",
+        (
+            _NAME,
+            FieldSpec("engine", "Engine", "enum", choices=_enum(DatastoreEngine), optional=False),
+            FieldSpec("version", "Version", placeholder="16"),
+            FieldSpec("purpose", "Purpose", "multiline", "What it stores and why this engine"),
+            _GROUP,
+            _ZONE,
+        ),
+    ),
+    Section(
+        "Capacity",
+        (
+            FieldSpec(
+                "replicas", "Read replicas", "int", "0", minimum=0, maximum=1000, optional=False
+            ),
+            FieldSpec(
+                "max_connections", "Max connections", "int", "100", minimum=1, maximum=1_000_000
+            ),
+            FieldSpec("tables", "Schema", summary="schema"),
+        ),
+    ),
+    Section(
+        "Data protection",
+        (
+            FieldSpec("personal_data", "Personal data", "bool"),
+            FieldSpec("encryption.at_rest", "At rest", "bool"),
+            FieldSpec("encryption.in_transit", "In transit", "bool"),
+            FieldSpec("backup", "Backup", "multiline", "Daily snapshots, PITR 7 days"),
+        ),
+        expanded=False,
+    ),
     _MONITORING,
 )
 
 QUEUE_FORM: tuple[Section, ...] = (
-    Section("General", (
-        _NAME,
-        FieldSpec("technology", "Technology", "choice", "kafka",
-                  choices=_words("kafka", "rabbitmq", "sqs", "sns", "pubsub", "nats", "redis")),
-        FieldSpec("purpose", "Purpose", "multiline", "What it carries"),
-        _GROUP,
-        _ZONE,
-    )),
-    Section("Delivery", (
-        FieldSpec("delivery", "Guarantee", "enum", choices=_enum(DeliveryGuarantee, none="—")),
-        FieldSpec("partitions", "Partitions", "int", "12", minimum=1, maximum=100_000),
-        FieldSpec("replication", "Replication", "int", "3", minimum=1, maximum=100),
-        FieldSpec("retention", "Retention", "duration", "168h", minimum=0),
-        FieldSpec("partition_key", "Partition key", placeholder="user_id"),
-    )),
-    Section("Events", (
-        FieldSpec("events", "Events", "records", "NewEvent", record=None, item_fields=(
-            FieldSpec("@key", "Event", placeholder="OrderCreated", optional=False),
-            FieldSpec("@value", "Payload", "shape", "{order_id: uuid, total: decimal}"),
-        )),
-    ), expanded=False),
+    Section(
+        "General",
+        (
+            _NAME,
+            FieldSpec(
+                "technology",
+                "Technology",
+                "choice",
+                "kafka",
+                choices=_words("kafka", "rabbitmq", "sqs", "sns", "pubsub", "nats", "redis"),
+            ),
+            FieldSpec("purpose", "Purpose", "multiline", "What it carries"),
+            _GROUP,
+            _ZONE,
+        ),
+    ),
+    Section(
+        "Delivery",
+        (
+            FieldSpec("delivery", "Guarantee", "enum", choices=_enum(DeliveryGuarantee, none="—")),
+            FieldSpec("partitions", "Partitions", "int", "12", minimum=1, maximum=100_000),
+            FieldSpec("replication", "Replication", "int", "3", minimum=1, maximum=100),
+            FieldSpec("retention", "Retention", "duration", "168h", minimum=0),
+            FieldSpec("partition_key", "Partition key", placeholder="user_id"),
+        ),
+    ),
+    Section(
+        "Events",
+        (
+            FieldSpec(
+                "events",
+                "Events",
+                "records",
+                "NewEvent",
+                record=None,
+                item_fields=(
+                    FieldSpec("@key", "Event", placeholder="OrderCreated", optional=False),
+                    FieldSpec("@value", "Payload", "shape", "{order_id: uuid, total: decimal}"),
+                ),
+            ),
+        ),
+        expanded=False,
+    ),
     _MONITORING,
 )
 
 EXTERNAL_FORM: tuple[Section, ...] = (
-    Section("General", (
-        _NAME,
-        FieldSpec("technology", "Technology", placeholder="REST API"),
-        FieldSpec("purpose", "Purpose", "multiline", "What it provides"),
-        _ZONE,
-    )),
+    Section(
+        "General",
+        (
+            _NAME,
+            FieldSpec("technology", "Technology", placeholder="REST API"),
+            FieldSpec("purpose", "Purpose", "multiline", "What it provides"),
+            _ZONE,
+        ),
+    ),
     _SLA,
 )
 
 CLIENT_FORM: tuple[Section, ...] = (
-    Section("General", (
-        _NAME,
-        FieldSpec("technology", "Technology", placeholder="React SPA"),
-        FieldSpec("purpose", "Purpose", "multiline", "Who uses it for what"),
-        _ZONE,
-    )),
+    Section(
+        "General",
+        (
+            _NAME,
+            FieldSpec("technology", "Technology", placeholder="React SPA"),
+            FieldSpec("purpose", "Purpose", "multiline", "Who uses it for what"),
+            _ZONE,
+        ),
+    ),
 )
 
 FORMS: dict[ElementKind, tuple[Section, ...]] = {
@@ -279,37 +399,91 @@ FORMS: dict[ElementKind, tuple[Section, ...]] = {
 }
 
 RELATION_FORM: tuple[Section, ...] = (
-    Section("General", (
-        FieldSpec("protocol", "Protocol", "choice", "gRPC",
-                  choices=_words("HTTPS", "HTTP/1.1", "HTTP/2", "gRPC", "GraphQL", "WebSocket",
-                                 "AMQP", "Kafka", "SQL", "RESP")),
-        FieldSpec("description", "Description", "multiline", "What flows over it"),
-        FieldSpec("rate", "Rate", "rate", "300/s", minimum=0),
-        FieldSpec("tls", "Encryption", "enum",
-                  choices=((None, "not stated"), (True, "TLS"), (False, "plain text"))),
-        FieldSpec("data", "Data classes", "strings", "pii"),
-        FieldSpec("fallback", "Fallback", placeholder="What happens when the target is down"),
-    )),
-    Section("Timeout and retries", (
-        FieldSpec("timeout", "Timeout", "duration", "300ms", minimum=0, sync_only=True),
-        FieldSpec("retries", "Retry failed calls", "present", sync_only=True),
-        FieldSpec("retries.attempts", "Attempts", "int", "3", minimum=1, maximum=100,
-                  optional=False, sync_only=True),
-        FieldSpec("retries.backoff", "Backoff", "enum", sync_only=True,
-                  choices=_words("none", "fixed", "linear", "exponential")),
-        FieldSpec("retries.base", "First delay", "duration", "100ms", minimum=0, sync_only=True),
-        FieldSpec("retries.jitter", "Jitter", "bool", sync_only=True),
-    )),
-    Section("Circuit breaker", (
-        FieldSpec("circuit_breaker", "Configured", "present", sync_only=True),
-        FieldSpec("circuit_breaker.enabled", "Enabled", "bool", sync_only=True),
-        FieldSpec("circuit_breaker.failure_threshold", "Opens at", "percent", "50%",
-                  sync_only=True),
-        FieldSpec("circuit_breaker.reset_after", "Half-open after", "duration", "30s",
-                  minimum=0, sync_only=True),
-        FieldSpec("circuit_breaker.fallback", "Fallback", placeholder="cached stock levels",
-                  sync_only=True),
-    )),
+    Section(
+        "General",
+        (
+            FieldSpec(
+                "protocol",
+                "Protocol",
+                "choice",
+                "gRPC",
+                choices=_words(
+                    "HTTPS",
+                    "HTTP/1.1",
+                    "HTTP/2",
+                    "gRPC",
+                    "GraphQL",
+                    "WebSocket",
+                    "AMQP",
+                    "Kafka",
+                    "SQL",
+                    "RESP",
+                ),
+            ),
+            FieldSpec("description", "Description", "multiline", "What flows over it"),
+            FieldSpec("rate", "Rate", "rate", "300/s", minimum=0),
+            FieldSpec(
+                "tls",
+                "Encryption",
+                "enum",
+                choices=((None, "not stated"), (True, "TLS"), (False, "plain text")),
+            ),
+            FieldSpec("data", "Data classes", "strings", "pii"),
+            FieldSpec("fallback", "Fallback", placeholder="What happens when the target is down"),
+        ),
+    ),
+    Section(
+        "Timeout and retries",
+        (
+            FieldSpec("timeout", "Timeout", "duration", "300ms", minimum=0, sync_only=True),
+            FieldSpec("retries", "Retry failed calls", "present", sync_only=True),
+            FieldSpec(
+                "retries.attempts",
+                "Attempts",
+                "int",
+                "3",
+                minimum=1,
+                maximum=100,
+                optional=False,
+                sync_only=True,
+            ),
+            FieldSpec(
+                "retries.backoff",
+                "Backoff",
+                "enum",
+                sync_only=True,
+                choices=_words("none", "fixed", "linear", "exponential"),
+            ),
+            FieldSpec(
+                "retries.base", "First delay", "duration", "100ms", minimum=0, sync_only=True
+            ),
+            FieldSpec("retries.jitter", "Jitter", "bool", sync_only=True),
+        ),
+    ),
+    Section(
+        "Circuit breaker",
+        (
+            FieldSpec("circuit_breaker", "Configured", "present", sync_only=True),
+            FieldSpec("circuit_breaker.enabled", "Enabled", "bool", sync_only=True),
+            FieldSpec(
+                "circuit_breaker.failure_threshold", "Opens at", "percent", "50%", sync_only=True
+            ),
+            FieldSpec(
+                "circuit_breaker.reset_after",
+                "Half-open after",
+                "duration",
+                "30s",
+                minimum=0,
+                sync_only=True,
+            ),
+            FieldSpec(
+                "circuit_breaker.fallback",
+                "Fallback",
+                placeholder="cached stock levels",
+                sync_only=True,
+            ),
+        ),
+    ),
 )
 
 #: Nested objects, how to make one, and whether an empty one is dropped (None).
@@ -368,10 +542,13 @@ def tooltip(owner: type | None, spec: FieldSpec) -> str:
             break
         doc = field_doc(fields[part])
         owner = NESTED[part][0] if part in NESTED else None  # type: ignore[assignment]
-    forms = {"duration": "Write 300ms, 5s, 10min, 168h or 90d.",
-             "rate": "Write 500/s, 10K/min, 100K/h or 5M/month.",
-             "percent": "Write 99.9%.", "int": "Write 12, 10K or 2M.",
-             "shape": "YAML: {field: type}, [item] or a type name."}
+    forms = {
+        "duration": "Write 300ms, 5s, 10min, 168h or 90d.",
+        "rate": "Write 500/s, 10K/min, 100K/h or 5M/month.",
+        "percent": "Write 99.9%.",
+        "int": "Write 12, 10K or 2M.",
+        "shape": "YAML: {field: type}, [item] or a type name.",
+    }
     return " ".join(part for part in (doc, forms.get(spec.editor, "")) if part)
 
 
@@ -380,8 +557,12 @@ def format_value(spec: FieldSpec, value: Any) -> str:
     if value is None:
         return ""
     if spec.editor == "shape":
-        return yaml.safe_dump(value, default_flow_style=True, sort_keys=False,
-                              allow_unicode=True).strip().removesuffix("...").strip()
+        return (
+            yaml.safe_dump(value, default_flow_style=True, sort_keys=False, allow_unicode=True)
+            .strip()
+            .removesuffix("...")
+            .strip()
+        )
     if spec.editor == "int":
         return format_number(value)
     return str(value)
@@ -417,7 +598,8 @@ def parse_value(spec: FieldSpec, text: str) -> Any:
 
 def _check_range(spec: FieldSpec, value: Any) -> None:
     number = {"duration": lambda v: v.ms, "rate": lambda v: v.per_second}.get(
-        spec.editor, lambda v: v)(value)
+        spec.editor, lambda v: v
+    )(value)
     if spec.editor in ("duration", "rate") and spec.minimum is not None:
         if number <= spec.minimum:
             raise ValueError(f"{spec.label} must be more than 0")

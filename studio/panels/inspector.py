@@ -83,9 +83,13 @@ class EditRelationField(EditRelation):
 class FormPage(QWidget):
     """The sections of one form; built once per kind and reused for every selection."""
 
-    def __init__(self, sections: tuple[Section, ...], owner: type,
-                 commit: Callable[[FieldSpec, Any, str | None], str | None],
-                 link: Callable[[str], None]) -> None:
+    def __init__(
+        self,
+        sections: tuple[Section, ...],
+        owner: type,
+        commit: Callable[[FieldSpec, Any, str | None], str | None],
+        link: Callable[[str], None],
+    ) -> None:
         super().__init__()
         self.sections: dict[str, CollapsibleSection] = {}
         self.fields: dict[str, FieldEditor] = {}
@@ -109,15 +113,19 @@ class FormPage(QWidget):
 
     def _align_labels(self) -> None:
         """One label column for all sections, so the fields line up down the page."""
-        labels = [widgets[0] for path, widgets in self.rows.items()
-                  if not self.specs[path].wide]
+        labels = [widgets[0] for path, widgets in self.rows.items() if not self.specs[path].wide]
         width = max((label.sizeHint().width() for label in labels), default=0)
         for label in labels:
             label.setMinimumWidth(width)
 
-    def _add_row(self, box: CollapsibleSection, spec: FieldSpec, owner: type,
-                 commit: Callable[[FieldSpec, Any, str | None], str | None],
-                 link: Callable[[str], None]) -> None:
+    def _add_row(
+        self,
+        box: CollapsibleSection,
+        spec: FieldSpec,
+        owner: type,
+        commit: Callable[[FieldSpec, Any, str | None], str | None],
+        link: Callable[[str], None],
+    ) -> None:
         label = QLabel(spec.label)
         if spec.summary:
             summary = QLabel(objectName=f"summary:{spec.path}", wordWrap=True)
@@ -283,8 +291,7 @@ class InspectorPanel(QWidget):
             self.icon.clear()
             self.note.hide()
             self.title.setText("<b>Inspector</b>")
-            self.placeholder.setText(f"{count} elements selected." if count > 1 else
-                                     _PLACEHOLDER)
+            self.placeholder.setText(f"{count} elements selected." if count > 1 else _PLACEHOLDER)
             return
         self.element_id = element_id
         kind = kind_of(design.element(element_id))
@@ -303,8 +310,10 @@ class InspectorPanel(QWidget):
         source, target, kind = key
         self.icon.setPixmap(style.kind_icon(design.kind(source), 28).pixmap(28, 28))
         mode = "synchronous" if kind.is_sync else "asynchronous"
-        self.title.setText(f"<b>Relation</b> <small>({mode})</small><br>"
-                           f"<small>{source} <i>{kind.value}</i> {target}</small>")
+        self.title.setText(
+            f"<b>Relation</b> <small>({mode})</small><br>"
+            f"<small>{source} <i>{kind.value}</i> {target}</small>"
+        )
         self._switch("relation")
         self._show_form()
 
@@ -384,8 +393,8 @@ def _summary(path: str, obj: Any) -> str:
     if path == "endpoints":
         count = len(obj.endpoints)
         return f"{count} endpoint{'s' * (count != 1)} · <a href='api'>API editor</a>"
-    parts = [(len(obj.tables), "table"), (len(obj.views), "view"),
-             (len(obj.queries), "query")]
-    text = ", ".join(f"{n} {word if n == 1 else word + 's'}".replace("querys", "queries")
-                     for n, word in parts)
+    parts = [(len(obj.tables), "table"), (len(obj.views), "view"), (len(obj.queries), "query")]
+    text = ", ".join(
+        f"{n} {word if n == 1 else word + 's'}".replace("querys", "queries") for n, word in parts
+    )
     return f"{text} · <a href='schema'>schema editor</a>"

@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, QPointF, QSize, Qt, Signal
-from PySide6.QtGui import QIcon, QPainter, QPen, QPixmap
+from PySide6.QtGui import QIcon, QPainter, QPalette, QPen, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -28,7 +28,6 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QPlainTextEdit,
     QSizePolicy,
-    QStyle,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -130,8 +129,11 @@ def _fit_text(edit: QPlainTextEdit, fewest: int = 2, most: int = 8) -> None:
     margin = int(edit.document().documentMargin())
     width = max(40, edit.viewport().width() - 2 * margin)
     flags = int(Qt.TextFlag.TextWordWrap)
-    height = edit.fontMetrics().boundingRect(0, 0, width, 10_000, flags,
-                                             edit.toPlainText() or "x").height()
+    height = (
+        edit.fontMetrics()
+        .boundingRect(0, 0, width, 10_000, flags, edit.toPlainText() or "x")
+        .height()
+    )
     spacing = edit.fontMetrics().lineSpacing()
     lines = max(fewest, min(most, -(-height // spacing)))
     edit.setFixedHeight(spacing * lines + 2 * (edit.frameWidth() + margin) + 2)
@@ -153,8 +155,13 @@ class FieldEditor(QWidget):
 
     finished = Signal()
 
-    def __init__(self, spec: FieldSpec, commit: Commit, owner: type | None = None,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        spec: FieldSpec,
+        commit: Commit,
+        owner: type | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.spec, self.commit = spec, commit
         self._committing = False
@@ -173,10 +180,16 @@ class FieldEditor(QWidget):
 
     def _make_input(self) -> QWidget:
         kind = self.spec.editor
-        factory = {"bool": self._check_box, "present": self._check_box, "enum": self._enum,
-                   "choice": self._choice, "multiline": self._multiline,
-                   "strings": self._strings, "records": self._records,
-                   "shape": self._multiline}.get(kind, self._line)
+        factory = {
+            "bool": self._check_box,
+            "present": self._check_box,
+            "enum": self._enum,
+            "choice": self._choice,
+            "multiline": self._multiline,
+            "strings": self._strings,
+            "records": self._records,
+            "shape": self._multiline,
+        }.get(kind, self._line)
         return factory()
 
     def _line(self) -> QLineEdit:
@@ -191,8 +204,10 @@ class FieldEditor(QWidget):
         text.textChanged.connect(lambda: self._typed(text.toPlainText()))
         text.textChanged.connect(lambda: _fit_text(text))
         # Kept referenced: a Python event filter only works while its wrapper lives.
-        self._watches = (_Watch(text, QEvent.Type.FocusOut, self.finished.emit),
-                         _Watch(text.viewport(), QEvent.Type.Resize, lambda: _fit_text(text)))
+        self._watches = (
+            _Watch(text, QEvent.Type.FocusOut, self.finished.emit),
+            _Watch(text.viewport(), QEvent.Type.Resize, lambda: _fit_text(text)),
+        )
         _fit_text(text)
         return text
 
@@ -315,8 +330,7 @@ class FieldEditor(QWidget):
         target = self.input
         if isinstance(target, StringListEditor | RecordListEditor | QCheckBox):
             return
-        target.setStyleSheet(
-            f"{type(target).__name__} {{{_INVALID_STYLE}}}" if message else "")
+        target.setStyleSheet(f"{type(target).__name__} {{{_INVALID_STYLE}}}" if message else "")
         target.setToolTip(message or self.tip)
 
 
@@ -325,14 +339,10 @@ class _ListButtons(QWidget):
 
     def __init__(self, owner: Any, noun: str) -> None:
         super().__init__()
-        arrows = QStyle.StandardPixmap
         self.add = _tool_button(self, _sign_icon(self, "+"), f"Add a {noun}", owner.add)
-        self.remove = _tool_button(self, _sign_icon(self, "-"), f"Remove the {noun}",
-                                   owner.remove)
-        self.up = _tool_button(self, self.style().standardIcon(arrows.SP_ArrowUp), "Move up",
-                               lambda: owner.move(-1))
-        self.down = _tool_button(self, self.style().standardIcon(arrows.SP_ArrowDown),
-                                 "Move down", lambda: owner.move(1))
+        self.remove = _tool_button(self, _sign_icon(self, "-"), f"Remove the {noun}", owner.remove)
+        self.up = _tool_button(self, _sign_icon(self, "up"), "Move up", lambda: owner.move(-1))
+        self.down = _tool_button(self, _sign_icon(self, "down"), "Move down", lambda: owner.move(1))
         row = QHBoxLayout(self)
         row.setContentsMargins(0, 0, 0, 0)
         row.setSpacing(0)
@@ -343,8 +353,7 @@ class _ListButtons(QWidget):
             row.addWidget(button)
 
 
-def _tool_button(parent: QWidget, icon: QIcon, tip: str,
-                 slot: Callable[[], None]) -> QToolButton:
+def _tool_button(parent: QWidget, icon: QIcon, tip: str, slot: Callable[[], None]) -> QToolButton:
     button = QToolButton(parent, toolTip=tip, autoRaise=True)
     button.setIcon(icon)
     button.setIconSize(QSize(16, 16))
@@ -353,19 +362,33 @@ def _tool_button(parent: QWidget, icon: QIcon, tip: str,
 
 
 def _sign_icon(widget: QWidget, sign: str) -> QIcon:
-    """A crisp + or - drawn in the palette's text colour (no icon theme needed)."""
-    ratio = widget.devicePixelRatioF()
-    pixmap = QPixmap(QSize(16, 16) * ratio)
-    pixmap.setDevicePixelRatio(ratio)
-    pixmap.fill(Qt.GlobalColor.transparent)
-    painter = QPainter(pixmap)
-    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-    painter.setPen(QPen(widget.palette().text().color(), 1.6))
-    painter.drawLine(QPointF(3.5, 8), QPointF(12.5, 8))
-    if sign == "+":
-        painter.drawLine(QPointF(8, 3.5), QPointF(8, 12.5))
-    painter.end()
-    return QIcon(pixmap)
+    """A crisp +, -, up or down sign in the palette's text colour, greyed when disabled."""
+    icon = QIcon()
+    palette = widget.palette()
+    for mode, group in (
+        (QIcon.Mode.Normal, QPalette.ColorGroup.Active),
+        (QIcon.Mode.Disabled, QPalette.ColorGroup.Disabled),
+    ):
+        ratio = widget.devicePixelRatioF()
+        pixmap = QPixmap(QSize(16, 16) * ratio)
+        pixmap.setDevicePixelRatio(ratio)
+        pixmap.fill(Qt.GlobalColor.transparent)
+        painter = QPainter(pixmap)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(QPen(palette.color(group, QPalette.ColorRole.Text), 1.6))
+        for a, b, c, d in _SIGNS[sign]:
+            painter.drawLine(QPointF(a, b), QPointF(c, d))
+        painter.end()
+        icon.addPixmap(pixmap, mode)
+    return icon
+
+
+_SIGNS = {
+    "+": ((3.5, 8, 12.5, 8), (8, 3.5, 8, 12.5)),
+    "-": ((3.5, 8, 12.5, 8),),
+    "up": ((3.5, 10.5, 8, 5.5), (8, 5.5, 12.5, 10.5)),
+    "down": ((3.5, 5.5, 8, 10.5), (8, 10.5, 12.5, 5.5)),
+}
 
 
 def _list_widget() -> QListWidget:
@@ -388,9 +411,11 @@ class StringListEditor(QWidget):
         self.spec, self.commit = spec, commit
         self.values: tuple[str, ...] = ()
         self.list = _list_widget()
-        self.list.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked
-                                  | QAbstractItemView.EditTrigger.EditKeyPressed
-                                  | QAbstractItemView.EditTrigger.SelectedClicked)
+        self.list.setEditTriggers(
+            QAbstractItemView.EditTrigger.DoubleClicked
+            | QAbstractItemView.EditTrigger.EditKeyPressed
+            | QAbstractItemView.EditTrigger.SelectedClicked
+        )
         self.list.itemChanged.connect(self._item_edited)
         self.buttons = _ListButtons(self, spec.label.lower().rstrip("s") or "item")
         _column(self, 0, self.list, self.buttons)
@@ -435,7 +460,7 @@ class StringListEditor(QWidget):
         """Remove the current entry."""
         row = self.list.currentRow()
         if row >= 0:
-            values = self.values[:row] + self.values[row + 1:]
+            values = self.values[:row] + self.values[row + 1 :]
             self._push(values, min(row, len(values) - 1))
 
     def move(self, step: int) -> None:
@@ -454,7 +479,7 @@ class StringListEditor(QWidget):
         problem = None
         if not text:
             problem = "an entry cannot be empty; remove it instead"
-        elif text in values[:row] + values[row + 1:]:
+        elif text in values[:row] + values[row + 1 :]:
             problem = f"'{text}' is already in the list"
         if problem is None:
             values[row] = text
@@ -530,8 +555,11 @@ class RecordListEditor(QWidget):
 
     def _describe(self, value: Any) -> str:
         if dataclasses.is_dataclass(value):
-            return "\n".join(f"{f.name}: {getattr(value, f.name)}"
-                             for f in dataclasses.fields(value) if getattr(value, f.name))
+            return "\n".join(
+                f"{f.name}: {getattr(value, f.name)}"
+                for f in dataclasses.fields(value)
+                if getattr(value, f.name)
+            )
         return format_value(FieldSpec("@value", "", "shape"), value)
 
     def current_key(self) -> str | None:
@@ -551,8 +579,7 @@ class RecordListEditor(QWidget):
             return
         record = self.records[key]
         for path, editor in self.fields.items():
-            value = key if path == "@key" else record if path == "@value" else getattr(
-                record, path)
+            value = key if path == "@key" else record if path == "@value" else getattr(record, path)
             editor.set_value(value)
 
     # ------------------------------------------------------------------ view -> model
@@ -565,9 +592,13 @@ class RecordListEditor(QWidget):
             merge = None if merge_key is None else f"{self.list.currentRow()}.{item_spec.path}"
             if item_spec.path == "@key":
                 return self._rename(key, value, merge)
-            new = value if item_spec.path == "@value" else dataclasses.replace(
-                self.records[key], **{item_spec.path: value})
+            new = (
+                value
+                if item_spec.path == "@value"
+                else dataclasses.replace(self.records[key], **{item_spec.path: value})
+            )
             return self.commit({**self.records, key: new}, merge)
+
         return commit
 
     def _rename(self, old: str, new: str, merge: str | None) -> str | None:

@@ -69,7 +69,8 @@ def error(panel: InspectorPanel, path: str) -> str:
 
 
 def test_typing_in_a_text_field_is_one_undo_step_and_undo_refreshes(
-        qtbot: object, panel: InspectorPanel, document: Document) -> None:
+    qtbot: object, panel: InspectorPanel, document: Document
+) -> None:
     panel.show_element("api")
     type_into(qtbot, line(panel, "owner"), "team-orders")
     assert api(document).owner == "team-orders"
@@ -82,8 +83,9 @@ def test_typing_in_a_text_field_is_one_undo_step_and_undo_refreshes(
     assert line(panel, "owner").text() == "team-orders"
 
 
-def test_leaving_a_field_ends_the_typing_step(qtbot: object, panel: InspectorPanel,
-                                              document: Document) -> None:
+def test_leaving_a_field_ends_the_typing_step(
+    qtbot: object, panel: InspectorPanel, document: Document
+) -> None:
     panel.show_element("api")
     owner = line(panel, "owner")
     type_into(qtbot, owner, "team")
@@ -95,8 +97,9 @@ def test_leaving_a_field_ends_the_typing_step(qtbot: object, panel: InspectorPan
     assert owner.text() == "team"
 
 
-def test_multiline_and_suggested_text_merge(qtbot: object, panel: InspectorPanel,
-                                            document: Document) -> None:
+def test_multiline_and_suggested_text_merge(
+    qtbot: object, panel: InspectorPanel, document: Document
+) -> None:
     panel.show_element("api")
     purpose = panel.editors["purpose"]
     assert isinstance(purpose, QPlainTextEdit)
@@ -112,7 +115,8 @@ def test_multiline_and_suggested_text_merge(qtbot: object, panel: InspectorPanel
 
 
 def test_quantity_is_parsed_and_invalid_text_pushes_nothing(
-        qtbot: object, panel: InspectorPanel, document: Document) -> None:
+    qtbot: object, panel: InspectorPanel, document: Document
+) -> None:
     panel.show_element("api")
     p99 = line(panel, "sla.p99")
     type_into(qtbot, p99, "20 parsecs")
@@ -132,8 +136,9 @@ def test_quantity_is_parsed_and_invalid_text_pushes_nothing(
     assert api(document).sla.availability == Percent(99.9)
 
 
-def test_clearing_the_last_sla_target_removes_the_sla(qtbot: object, panel: InspectorPanel,
-                                                      document: Document) -> None:
+def test_clearing_the_last_sla_target_removes_the_sla(
+    qtbot: object, panel: InspectorPanel, document: Document
+) -> None:
     panel.show_element("api")
     type_into(qtbot, line(panel, "sla.p99"), "1s")
     assert api(document).sla is not None
@@ -142,8 +147,9 @@ def test_clearing_the_last_sla_target_removes_the_sla(qtbot: object, panel: Insp
     assert api(document).sla is None
 
 
-def test_ranges_and_cross_field_checks(qtbot: object, panel: InspectorPanel,
-                                       document: Document) -> None:
+def test_ranges_and_cross_field_checks(
+    qtbot: object, panel: InspectorPanel, document: Document
+) -> None:
     panel.show_element("api")
     type_into(qtbot, line(panel, "scaling.max"), "10K")
     assert api(document).scaling.max == 10_000
@@ -163,8 +169,9 @@ def test_ranges_and_cross_field_checks(qtbot: object, panel: InspectorPanel,
     assert api(document).sla.p50 is None
 
 
-def test_required_int_cannot_be_emptied(qtbot: object, panel: InspectorPanel,
-                                        document: Document) -> None:
+def test_required_int_cannot_be_emptied(
+    qtbot: object, panel: InspectorPanel, document: Document
+) -> None:
     panel.show_element("orders-db")
     field = line(panel, "replicas")
     assert field.text() == "0"
@@ -174,8 +181,9 @@ def test_required_int_cannot_be_emptied(qtbot: object, panel: InspectorPanel,
     assert document.undo_stack.count() == 0
 
 
-def test_enum_combo_and_check_box_are_one_step_each(panel: InspectorPanel,
-                                                    document: Document) -> None:
+def test_enum_combo_and_check_box_are_one_step_each(
+    panel: InspectorPanel, document: Document
+) -> None:
     panel.show_element("orders-db")
     engine = panel.editors["engine"]
     assert isinstance(engine, QComboBox) and not engine.isEditable()
@@ -208,8 +216,9 @@ def test_optional_enum_can_be_unset(panel: InspectorPanel, document: Document) -
     assert document.design.element("events").delivery is None
 
 
-def test_model_changes_from_elsewhere_refresh_the_form(panel: InspectorPanel,
-                                                       document: Document) -> None:
+def test_model_changes_from_elsewhere_refresh_the_form(
+    panel: InspectorPanel, document: Document
+) -> None:
     panel.show_element("api")
     new = dataclasses.replace(api(document), technology="Rust")
     document.undo_stack.push(EditElement(document.design, "api", new))
@@ -268,7 +277,8 @@ def records(panel: InspectorPanel, path: str) -> RecordListEditor:
 
 
 def test_string_list_add_edit_reorder_remove_are_one_step_each(
-        panel: InspectorPanel, document: Document) -> None:
+    panel: InspectorPanel, document: Document
+) -> None:
     panel.show_element("api")
     tags = strings(panel, "tags")
     tags.add()
@@ -292,8 +302,9 @@ def test_string_list_add_edit_reorder_remove_are_one_step_each(
     assert [tags.list.item(i).text() for i in range(tags.list.count())] == ["edge", "core"]
 
 
-def test_alerts_add_rename_edit_reorder_remove(qtbot: object, panel: InspectorPanel,
-                                               document: Document) -> None:
+def test_alerts_add_rename_edit_reorder_remove(
+    qtbot: object, panel: InspectorPanel, document: Document
+) -> None:
     panel.show_element("api")
     alerts = records(panel, "monitoring.alerts")
     alerts.add()
@@ -323,9 +334,12 @@ def test_alerts_add_rename_edit_reorder_remove(qtbot: object, panel: InspectorPa
     assert alerts.list.count() == 0 and api(document).monitoring is None
 
 
-@pytest.mark.xfail(strict=True, reason="Design.replace_element ignores an element equal to the "
-                   "old one, and dict equality ignores order: reordering named records needs "
-                   "an order-aware comparison in models/design.py")
+@pytest.mark.xfail(
+    strict=True,
+    reason="Design.replace_element ignores an element equal to the "
+    "old one, and dict equality ignores order: reordering named records needs "
+    "an order-aware comparison in models/design.py",
+)
 def test_records_reorder(panel: InspectorPanel, document: Document) -> None:
     panel.show_element("api")
     modes = records(panel, "failure_modes")
@@ -338,8 +352,9 @@ def test_records_reorder(panel: InspectorPanel, document: Document) -> None:
     assert document.undo_stack.count() == 3
 
 
-def test_record_field_is_validated(qtbot: object, panel: InspectorPanel,
-                                   document: Document) -> None:
+def test_record_field_is_validated(
+    qtbot: object, panel: InspectorPanel, document: Document
+) -> None:
     panel.show_element("api")
     pools = records(panel, "pools")
     pools.add()
@@ -358,8 +373,9 @@ def test_record_field_is_validated(qtbot: object, panel: InspectorPanel,
     assert timeout.text() == "2 s"  # what was typed stays while typing
 
 
-def test_queue_event_payloads_are_yaml(qtbot: object, panel: InspectorPanel,
-                                       document: Document) -> None:
+def test_queue_event_payloads_are_yaml(
+    qtbot: object, panel: InspectorPanel, document: Document
+) -> None:
     panel.show_element("events")
     events = records(panel, "events")
     events.add()
@@ -381,7 +397,8 @@ def relation(document: Document, key: tuple[str, str, RelationKind] = CALL) -> R
 
 
 def test_relation_fields_edit_through_merging_relation_steps(
-        qtbot: object, panel: InspectorPanel, document: Document) -> None:
+    qtbot: object, panel: InspectorPanel, document: Document
+) -> None:
     panel.show_relation(CALL)
     assert panel.relation_key == CALL and panel.element_id is None
     protocol = panel.editors["protocol"]
@@ -402,7 +419,8 @@ def test_relation_fields_edit_through_merging_relation_steps(
 
 
 def test_relation_retry_policy_is_added_by_its_check_box(
-        qtbot: object, panel: InspectorPanel, document: Document) -> None:
+    qtbot: object, panel: InspectorPanel, document: Document
+) -> None:
     panel.show_relation(CALL)
     attempts = panel.fields["retries.attempts"]
     assert not attempts.isEnabled()

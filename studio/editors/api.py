@@ -209,6 +209,7 @@ class ApiEditor(QWidget):
         self.destroyed.connect(partial(_call, unsubscribe))
         document.findings_changed.connect(self._findings_changed)
         self.refresh()
+        self._fit_columns()
         self._findings_changed()
         self.preview.update_now()
         if self.model.rowCount():
@@ -239,7 +240,7 @@ class ApiEditor(QWidget):
         left_split = QSplitter(Qt.Orientation.Vertical)
         left_split.addWidget(left)
         left_split.addWidget(self.detail)
-        left_split.setSizes([330, 370])
+        left_split.setSizes([250, 450])
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(left_split)
         split.addWidget(self.preview)
@@ -279,15 +280,19 @@ class ApiEditor(QWidget):
         table.verticalHeader().setDefaultSectionSize(26)
         header = table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        widths = {"id": 150, "method": 72, "path": 230, "summary": 240, "auth": 70,
-                  "pagination": 82, "rate_limit": 78, "idempotency": 112, "mode": 56}
-        for column, spec in enumerate(COLUMNS):
-            table.setColumnWidth(column, widths[spec.field])
         header.setStretchLastSection(True)
         table.selectionModel().selectionChanged.connect(self._selection_changed)
         self._keys = _TableKeys(self.delete_selected, self)
         table.installEventFilter(self._keys)
         return table
+
+    def _fit_columns(self) -> None:
+        """Size the columns to their contents once; the user may resize them after."""
+        self.table.resizeColumnsToContents()
+        for column, spec in enumerate(COLUMNS):
+            cap = 320 if spec.field in ("path", "summary") else 150
+            width = self.table.columnWidth(column) + 12
+            self.table.setColumnWidth(column, max(56, min(cap, width)))
 
     def _make_toolbar(self) -> QToolBar:
         bar = QToolBar()

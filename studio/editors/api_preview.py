@@ -24,10 +24,10 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import (
     QLabel,
+    QListWidget,
+    QListWidgetItem,
     QPlainTextEdit,
     QSplitter,
-    QTreeWidget,
-    QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -160,11 +160,11 @@ class OpenApiPreview(QWidget):
         self.text.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
         self.text.setObjectName("openapiPreview")
         self._highlighter = _YamlHighlighter(self.text.document())
-        self.problems = QTreeWidget()
-        self.problems.setHeaderLabels(["Problem", "Endpoint", "Message"])
-        self.problems.setRootIsDecorated(False)
+        self.problems = QListWidget()
         self.problems.setAlternatingRowColors(True)
         self.problems.setWordWrap(True)
+        self.problems.setResizeMode(QListWidget.ResizeMode.Adjust)
+        self.problems.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.problems.itemActivated.connect(self._activated)
         self.problems.itemClicked.connect(self._activated)
         self.problems_title = QLabel()
@@ -187,8 +187,6 @@ class OpenApiPreview(QWidget):
         layout.addWidget(self.title)
         layout.addWidget(self.verdict)
         layout.addWidget(split, 1)
-        self.problems.setColumnWidth(0, 110)
-        self.problems.setColumnWidth(1, 130)
 
     # ------------------------------------------------------------------ updating
 
@@ -212,8 +210,9 @@ class OpenApiPreview(QWidget):
         if not isinstance(service, Service):
             self._show_text("")
             return
-        self.title.setText(f"<b>OpenAPI 3.1</b> &nbsp;<span style='color:gray'>"
-                           f"openapi/{self.service_id}.yaml · as File › Export writes it</span>")
+        self.title.setText(f"<b>OpenAPI 3.1 preview</b> &nbsp;<span style='color:gray'>"
+                           f"{self.service_id}.yaml</span>")
+        self.title.setToolTip("The document File › Export › OpenAPI writes for this service")
         try:
             document = openapi_document(self.design, self.service_id)
         except ExportError as exc:
@@ -268,21 +267,19 @@ class OpenApiPreview(QWidget):
         self.problems.clear()
         ordered = sorted(problems, key=lambda p: (-p.rank, p.endpoint or "~", p.code))
         for problem in ordered:
-            item = QTreeWidgetItem([problem.code, problem.endpoint or "(service)",
-                                    problem.message])
-            item.setIcon(0, severity_icon(problem.severity))
-            item.setData(0, Qt.ItemDataRole.UserRole, problem.endpoint)
-            tip = problem.message + (f"\nFix: {problem.hint}" if problem.hint else "")
-            for column in range(3):
-                item.setToolTip(column, tip)
-            self.problems.addTopLevelItem(item)
+            where = problem.endpoint or "the whole service"
+            item = QListWidgetItem(severity_icon(problem.severity),
+                                   f"{problem.code} · {where}\n{problem.message}")
+            item.setData(Qt.ItemDataRole.UserRole, problem.endpoint)
+            item.setToolTip(problem.message + (f"\nFix: {problem.hint}" if problem.hint else ""))
+            self.problems.addItem(item)
         count = len(ordered)
         self.problems_title.setText(f"<b>Problems</b> ({count})" if count else
                                     "<b>Problems</b> <span style='color:gray'>none: the "
                                     "review and the validator are happy</span>")
 
-    def _activated(self, item: QTreeWidgetItem) -> None:
-        endpoint = item.data(0, Qt.ItemDataRole.UserRole)
+    def _activated(self, item: QListWidgetItem) -> None:
+        endpoint = item.data(Qt.ItemDataRole.UserRole)
         if endpoint:
             self.problem_activated.emit(endpoint)
 

@@ -375,7 +375,9 @@ def test_validator_errors_are_shown_on_their_endpoint(qtbot: object, editor: Api
     assert badge.data(Qt.ItemDataRole.DecorationRole) is not None
     assert "not resolved" in badge.data(Qt.ItemDataRole.ToolTipRole)
     assert editor.model.index(0, 0).data(Qt.ItemDataRole.DecorationRole) is None
-    assert editor.preview.problems.topLevelItem(0).text(1) == "get-order"
+    listed = editor.preview.problems.item(0)
+    assert listed.data(Qt.ItemDataRole.UserRole) == "get-order"
+    assert listed.text().startswith("OpenAPI · get-order")
 
 
 # --------------------------------------------------------------------------- rule findings
@@ -394,9 +396,14 @@ def test_rule_findings_are_badged_on_the_endpoint_they_concern(editor: ApiEditor
     tip = editor.model.index(editor.model.row_of("list-orders"), 0).data(
         Qt.ItemDataRole.ToolTipRole)
     assert "ARC302" in tip
-    listed = [editor.preview.problems.topLevelItem(i)
-              for i in range(editor.preview.problems.topLevelItemCount())]
-    assert any(i.text(0) == "ARC302" and i.text(1) == "list-orders" for i in listed)
+    listed = [editor.preview.problems.item(i).text()
+              for i in range(editor.preview.problems.count())]
+    assert any(text.startswith("ARC302 · list-orders\n") for text in listed)
+    editor.select_endpoint("get-order")
+    clicked = editor.preview.problems.item(listed.index(next(
+        t for t in listed if t.startswith("ARC302"))))
+    editor.preview.problems.itemClicked.emit(clicked)
+    assert editor.selected_endpoints() == ["list-orders"]
 
 
 def test_rule_problems_map_elements_and_paths() -> None:

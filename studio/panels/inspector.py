@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QUndoCommand
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -179,6 +179,10 @@ class InspectorPanel(QWidget):
         self.pages: dict[Any, FormPage] = {}
         self.page: FormPage | None = None
         self._session = 0
+        # The design's groups, zones and datastores are offered again once per burst of
+        # changes (a multi-delete emits one event per element).
+        self._suggestions = QTimer(self, singleShot=True, interval=0)
+        self._suggestions.timeout.connect(self._suggest)
         self._unsubscribe: Callable[[], None] = lambda: None
         self.icon = QLabel()
         self.title = QLabel(textFormat=Qt.TextFormat.RichText, wordWrap=True)
@@ -258,6 +262,8 @@ class InspectorPanel(QWidget):
         self.show_element(None)
 
     def _on_event(self, event: DesignEvent) -> None:
+        if isinstance(event, ElementAdded | ElementChanged | ElementRemoved) and self.page:
+            self._suggestions.start()
         match event:
             case ElementChanged(id=eid) if eid == self.element_id:
                 self._load()
@@ -267,8 +273,6 @@ class InspectorPanel(QWidget):
                 self._load()
             case RelationRemoved(relation=old) if old.key == self.relation_key:
                 self.show_element(None)
-            case ElementAdded() | ElementRemoved() if self.page is not None:
-                self._suggest()
 
     def current(self) -> Any:
         """The element or relation shown, read from the model (None when nothing is)."""
@@ -325,6 +329,8 @@ class InspectorPanel(QWidget):
         self._load()
 
     def _suggest(self) -> None:
+        if self.document is None or self.page is None:
+            return
         design = self.document.design
         elements = list(design.elements())
         suggestions = {

@@ -501,3 +501,18 @@ def test_sections_fold_and_keep_their_state_between_elements(panel: InspectorPan
     assert not sla.is_expanded() and sla.body.isHidden()
     panel.show_element("worker")
     assert not panel.page.sections["SLA"].is_expanded()
+
+
+def test_suggestions_follow_the_design(
+    qtbot: object, panel: InspectorPanel, document: Document
+) -> None:
+    panel.show_element("api")
+    group = panel.editors["group"]
+    assert isinstance(group, QComboBox)
+    assert group.findText("payments") < 0
+    worker = document.design.element("worker")
+    document.undo_stack.push(
+        EditElement(document.design, "worker", dataclasses.replace(worker, group="payments"))
+    )
+    qtbot.waitUntil(lambda: group.findText("payments") >= 0)  # type: ignore[attr-defined]
+    assert group.currentText() == "shop"  # the text shown is the model's, untouched

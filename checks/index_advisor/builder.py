@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from sqlglot import exp
 
@@ -30,9 +31,10 @@ UNRESOLVED = "?"
 _COMPARISONS = (exp.EQ, exp.NullSafeEQ, exp.GT, exp.GTE, exp.LT, exp.LTE)
 
 
-@dataclass(frozen=True)
-class Ref:
+class Ref(NamedTuple):
     """What a column reference resolves to.
+
+    A named tuple: resolving columns makes many, and tuples are cheap to build.
 
     Attributes:
         graph: The graph owning the relation; ``None`` for a constant (outer parameter).
@@ -53,7 +55,7 @@ class Ref:
 CONST = Ref(None, None, None, frozenset())
 
 
-@dataclass
+@dataclass(slots=True)
 class Binding:
     """A name visible in a FROM clause: a base table, a flattened or an opaque subquery."""
 
@@ -93,7 +95,7 @@ class Binding:
         return found if found is not None else Ref(graph, None, None, frozenset({UNRESOLVED}))
 
 
-@dataclass
+@dataclass(slots=True)
 class Scope:
     """The FROM-clause names of one SELECT, chained to the enclosing SELECT's scope."""
 
@@ -215,9 +217,10 @@ class GraphBuilder:
         for join in select.args.get("joins") or []:
             self._join(join, scope, nullable)
         self._where(select.args.get("where"), scope, nullable)
-        for part in ("expressions", "having", "order", "group"):
-            for node in _as_list(select.args.get(part)):
-                self._separate_subqueries(node, scope)
+        if self.nested:
+            for part in ("expressions", "having", "order", "group"):
+                for node in _as_list(select.args.get(part)):
+                    self._separate_subqueries(node, scope)
         self._minmax(select, scope)
         return scope
 
@@ -385,6 +388,9 @@ class GraphBuilder:
                 scope.graph.note(rel, f"`{_sql(node)}` cannot use an index")
 
     def _handler(self, node: exp.Expression):  # type: ignore[no-untyped-def]
+        name = _HANDLERS.get(type(node))
+        if name is not None:
+            return getattr(self, name)
         if isinstance(node, exp.And):
             return self._and
         if isinstance(node, exp.Or):
@@ -568,7 +574,11 @@ class GraphBuilder:
         if term is None:
             return False
         others = other if isinstance(other, list) else [other]
-        deps = frozenset().union(*(self.deps(o, scope) for o in others))
+        deps = (
+            self.deps(others[0], scope)
+            if len(others) == 1
+            else frozenset().union(*(self.deps(o, scope) for o in others))
+        )
         if isinstance(term, Ref):
             if deps:
                 return False
@@ -587,13 +597,15 @@ class GraphBuilder:
     def _text(self, rel: str, node: exp.Expression, deps: frozenset[str], graph: Graph) -> str:
         """Record the normalised predicate when it may match a partial index's WHERE."""
         table = graph.rels[rel].table
-        if deps or table is None or not any(i.where for i in table.indexes):
+        if deps or table is None or not table.has_partial:
             return ""
         text = normalise_expression(node)
         graph.texts.setdefault(rel, set()).add(text)
         return text
 
     def _term(self, side: exp.Expression, scope: Scope) -> tuple[str, str] | Ref | None:
+        if isinstance(side, _LEAVES):
+            return None
         if isinstance(side, exp.Column):
             ref = scope.resolve(side, scope.graph)
             if ref.graph is scope.graph and ref.rel and ref.key:
@@ -698,6 +710,13 @@ def build_graphs(
 
 
 _LEAVES = (exp.Literal, exp.Null, exp.Placeholder, exp.Parameter, exp.Boolean)
+#: Handlers of the common predicate types, by exact type (subclasses take the slow path).
+_HANDLERS = {
+    exp.And: "_and", exp.Or: "_or", exp.Not: "_not", exp.Exists: "_exists",
+    **{kind: "_comparison" for kind in _COMPARISONS},
+    exp.Between: "_special", exp.In: "_special", exp.Is: "_special", exp.Like: "_special",
+    exp.NEQ: "_not_sargable", exp.ILike: "_not_sargable",
+}  # fmt: skip
 
 
 def _has_subquery(statement: exp.Expression) -> bool:

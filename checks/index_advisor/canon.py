@@ -49,9 +49,22 @@ def _other(node: exp.Expression, kind: type) -> str:
         if isinstance(inner, exp.Is) and isinstance(inner.expression, exp.Null):
             return f"{canonical(inner.this)} IS NOT NULL"
         return f"NOT {canonical(inner)}"
+    if kind is exp.Between and not node.args.get("symmetric"):
+        low, high = node.args["low"], node.args["high"]
+        return f"{canonical(node.this)} BETWEEN {canonical(low)} AND {canonical(high)}"
+    if kind is exp.In and _plain_in(node):
+        return f"{canonical(node.this)} IN ({', '.join(canonical(v) for v in node.expressions)})"
     if isinstance(node, exp.Func) and not isinstance(node, exp.AggFunc | exp.Window):
         return _function(node)
     return _fallback(node)
+
+
+def _plain_in(node: exp.Expression) -> bool:
+    """``x IN (a, b)``: a list of values, nothing else."""
+    args = node.args
+    return bool(node.expressions) and not any(
+        args.get(k) for k in ("query", "unnest", "field", "is_global")
+    )
 
 
 def _function(node: exp.Func) -> str:

@@ -237,6 +237,7 @@ class InspectorPanel(QWidget):
             page = FormPage(sections, owner, self._commit, self._link)
             for editor in page.fields.values():
                 editor.finished.connect(self._end_session)
+                editor.reverted.connect(self._load)
             self.pages[key] = page
             self.pages_layout.addWidget(page)
         return self.pages[key]

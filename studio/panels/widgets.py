@@ -111,17 +111,27 @@ class CollapsibleSection(QWidget):
 
 
 class _Watch(QObject):
-    """Calls back when the watched widget receives events of one type."""
+    """Calls back when the watched widget receives events of one type (and, with ``key``,
+    that key is pressed)."""
 
-    def __init__(self, widget: QWidget, kind: QEvent.Type, callback: Callable[[], None]) -> None:
+    def __init__(
+        self,
+        widget: QWidget,
+        kind: QEvent.Type,
+        callback: Callable[[], None],
+        key: Qt.Key | None = None,
+    ) -> None:
         super().__init__(widget)
-        self.kind, self.callback = kind, callback
+        self.kind, self.callback, self.key = kind, callback, key
         widget.installEventFilter(self)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == self.kind:
-            self.callback()
-        return False
+        if event.type() != self.kind:
+            return False
+        if self.key is not None and event.key() != self.key:  # type: ignore[attr-defined]
+            return False
+        self.callback()
+        return self.key is not None  # a handled key goes no further
 
 
 def _fit_text(edit: QPlainTextEdit, fewest: int = 2, most: int = 8) -> None:
@@ -151,9 +161,11 @@ class FieldEditor(QWidget):
 
     Signals:
         finished: The user left the field (a new typing session starts next time).
+        reverted: The user pressed Escape: show the model's value again.
     """
 
     finished = Signal()
+    reverted = Signal()
 
     def __init__(
         self,
@@ -165,6 +177,8 @@ class FieldEditor(QWidget):
         super().__init__(parent)
         self.spec, self.commit = spec, commit
         self._committing = False
+        # Kept referenced: a Python event filter only works while its wrapper lives.
+        self._watches: tuple[_Watch, ...] = ()
         self.setObjectName(f"field:{spec.path}")
         self.input = self._make_input()
         self.input.setObjectName(f"input:{spec.path}")
@@ -196,6 +210,7 @@ class FieldEditor(QWidget):
         line = QLineEdit(placeholderText=self.spec.placeholder, clearButtonEnabled=False)
         line.textEdited.connect(self._typed)
         line.editingFinished.connect(self.finished)
+        self._watch_escape(line)
         return line
 
     def _multiline(self) -> QPlainTextEdit:
@@ -203,13 +218,17 @@ class FieldEditor(QWidget):
         text.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
         text.textChanged.connect(lambda: self._typed(text.toPlainText()))
         text.textChanged.connect(lambda: _fit_text(text))
-        # Kept referenced: a Python event filter only works while its wrapper lives.
-        self._watches = (
+        self._watches += (
             _Watch(text, QEvent.Type.FocusOut, self.finished.emit),
             _Watch(text.viewport(), QEvent.Type.Resize, lambda: _fit_text(text)),
         )
+        self._watch_escape(text)
         _fit_text(text)
         return text
+
+    def _watch_escape(self, widget: QWidget) -> None:
+        escape = _Watch(widget, QEvent.Type.KeyPress, self.reverted.emit, Qt.Key.Key_Escape)
+        self._watches += (escape,)
 
     def _check_box(self) -> QCheckBox:
         box = QCheckBox()
@@ -231,6 +250,7 @@ class FieldEditor(QWidget):
         combo.lineEdit().setPlaceholderText(self.spec.placeholder)
         combo.lineEdit().textEdited.connect(self._typed)
         combo.lineEdit().editingFinished.connect(self.finished)
+        self._watch_escape(combo.lineEdit())
         combo.textActivated.connect(lambda text: self._apply(text.strip(), None))
         combo.addItems(sorted(value for value, _label in self.spec.choices))
         combo.setEditText("")
@@ -240,7 +260,11 @@ class FieldEditor(QWidget):
         return StringListEditor(self.spec, self._apply)
 
     def _records(self) -> RecordListEditor:
-        return RecordListEditor(self.spec, self._apply)
+        editor = RecordListEditor(self.spec, self._apply)
+        for field in editor.fields.values():
+            field.finished.connect(self.finished)
+            field.reverted.connect(self.reverted)
+        return editor
 
     # ------------------------------------------------------------------ model -> view
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCheckBox, QComboBox, QLineEdit, QPlainTextEdit
 
 from models.design import Design
@@ -516,3 +517,38 @@ def test_suggestions_follow_the_design(
     )
     qtbot.waitUntil(lambda: group.findText("payments") >= 0)  # type: ignore[attr-defined]
     assert group.currentText() == "shop"  # the text shown is the model's, untouched
+
+
+def test_escape_shows_the_model_value_again(
+    qtbot: object, panel: InspectorPanel, document: Document
+) -> None:
+    panel.show_element("api")
+    p99 = line(panel, "sla.p99")
+    type_into(qtbot, p99, "1s")
+    qtbot.keyClicks(p99, "ecs")  # type: ignore[attr-defined]
+    assert error(panel, "sla.p99")
+    qtbot.keyClick(p99, Qt.Key.Key_Escape)  # type: ignore[attr-defined]
+    assert p99.text() == "1s" and error(panel, "sla.p99") == ""
+    alerts = records(panel, "monitoring.alerts")
+    alerts.add()
+    name = alerts.fields["@key"].input
+    name.clear()
+    name.textEdited.emit("")
+    assert "required" in alerts.fields["@key"].error.text()
+    qtbot.keyClick(name, Qt.Key.Key_Escape)  # type: ignore[attr-defined]
+    assert name.text() == "new-alert" and alerts.fields["@key"].error.isHidden()
+
+
+def test_leaving_a_record_field_ends_its_typing_step(
+    qtbot: object, panel: InspectorPanel, document: Document
+) -> None:
+    panel.show_element("api")
+    modes = records(panel, "failure_modes")
+    modes.add()
+    mitigation = modes.fields["mitigation"].input
+    assert isinstance(mitigation, QPlainTextEdit)
+    qtbot.keyClicks(mitigation, "Retry")  # type: ignore[attr-defined]
+    modes.fields["mitigation"].finished.emit()
+    qtbot.keyClicks(mitigation, " later")  # type: ignore[attr-defined]
+    assert api(document).failure_modes["new-failure-mode"].mitigation == "Retry later"
+    assert document.undo_stack.count() == 3  # add, "Retry", " later"

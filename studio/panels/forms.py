@@ -429,7 +429,7 @@ RELATION_FORM: tuple[Section, ...] = (
                 choices=((None, "not stated"), (True, "TLS"), (False, "plain text")),
             ),
             FieldSpec("data", "Data classes", "strings", "pii"),
-            FieldSpec("fallback", "Fallback", placeholder="What happens when the target is down"),
+            FieldSpec("fallback", "Fallback", placeholder="serve cached data"),
         ),
     ),
     Section(

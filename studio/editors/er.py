@@ -45,6 +45,7 @@ from PySide6.QtWidgets import (
     QGraphicsPathItem,
     QGraphicsScene,
     QGraphicsSimpleTextItem,
+    QGraphicsView,
     QStyle,
     QStyleOptionGraphicsItem,
     QWidget,
@@ -57,6 +58,7 @@ from studio.canvas import style
 
 __all__ = [
     "ErScene",
+    "ErView",
     "ForeignKeyItem",
     "TableItem",
     "column_markers",
@@ -522,7 +524,11 @@ class ErScene(QGraphicsScene):
 
 
 def _tables_of(element: Any) -> Any:
-    return (element.engine, element.tables) if isinstance(element, Datastore) else None
+    """What the diagram shows of a datastore, in order (dict equality ignores key order)."""
+    if not isinstance(element, Datastore):
+        return None
+    order = [(name, tuple(table.columns)) for name, table in element.tables.items()]
+    return element.engine, element.tables, order
 
 
 def _once(function: Callable[[], None]) -> Callable[[], None]:
@@ -536,3 +542,54 @@ def _once(function: Callable[[], None]) -> Callable[[], None]:
             function()
 
     return call
+
+
+class ErView(QGraphicsView):
+    """A view of an :class:`ErScene` that keeps the whole diagram in sight.
+
+    The diagram is fitted (never magnified beyond 100 %) whenever the view is resized or the
+    scene rebuilt, until the user zooms with Ctrl+wheel; :meth:`fit` goes back to fitting.
+    """
+
+    def __init__(self, scene: ErScene, parent: QWidget | None = None) -> None:
+        super().__init__(scene, parent)
+        self.auto_fit = True
+        self.setRenderHints(QPainter.RenderHint.Antialiasing
+                            | QPainter.RenderHint.TextAntialiasing)
+        self.setDragMode(QGraphicsView.DragMode.ScrollHandDrag)
+        self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
+        scene.rebuilt.connect(self._rebuilt)
+
+    def fit(self) -> None:
+        """Show the whole diagram (at most at 100 %) and keep doing so."""
+        self.auto_fit = True
+        scene = self.scene()
+        if scene is None:
+            return
+        self.fitInView(scene.itemsBoundingRect().adjusted(-16, -16, 16, 16),
+                       Qt.AspectRatioMode.KeepAspectRatio)
+        if self.transform().m11() > 1.0:
+            self.resetTransform()
+
+    def zoom(self, factor: float) -> None:
+        """Scale by ``factor`` (between 10 % and 400 %); stops fitting."""
+        self.auto_fit = False
+        scale = self.transform().m11() * factor
+        if 0.1 <= scale <= 4.0:
+            self.scale(factor, factor)
+
+    def _rebuilt(self) -> None:
+        if self.auto_fit:
+            self.fit()
+
+    def resizeEvent(self, event: Any) -> None:
+        super().resizeEvent(event)
+        if self.auto_fit:
+            self.fit()
+
+    def wheelEvent(self, event: Any) -> None:
+        if event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+            self.zoom(1.15 if event.angleDelta().y() > 0 else 1 / 1.15)
+            event.accept()
+        else:
+            super().wheelEvent(event)

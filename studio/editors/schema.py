@@ -1,11 +1,901 @@
-"""The schema editor (being built: this module only has its entry point so far)."""
+"""The schema editor: tables, columns, indexes and partitioning of one SQL datastore.
+
+Design > Edit Schema… opens the tab ``schema:<datastore id>`` for the selected SQL datastore
+(or one chosen from a list). The tab shows the datastore's tables, the current table's column
+grid (name, type from the dialect's vocabulary, nullable, default, primary key, unique,
+references), its index list (columns or expressions in order, unique, partial ``WHERE``,
+method, covering columns), its partitioning, estimated rows and growth; beside them the
+datastore's ER diagram (:class:`~studio.editors.er.ErScene`) and a read-only DDL preview in the
+datastore's dialect, refreshed 300 ms after the last edit.
+
+Every edit is one :class:`~studio.commands.EditElement` on the document's undo stack (typing in
+one field merges); an edit that would add a problem (duplicate name, unknown type, a foreign key
+to a missing table or column, an index on a missing column) is refused with the reason shown
+and nothing pushed. The editor reads the design on every refresh and follows its events, undo
+and redo included; a read-only document can be browsed but not edited.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
-__all__ = ["install"]
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QFontDatabase, QKeySequence, QTextCursor
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPlainTextEdit,
+    QSplitter,
+    QStackedWidget,
+    QTableView,
+    QTabWidget,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from exporters.base import ExportError
+from exporters.ddl import datastore_ddl, engine_label
+from models.elements import Datastore, DatastoreEngine, Table
+from models.events import DesignEvent, ElementAdded, ElementChanged, ElementRemoved
+from studio.commands import EditElement
+from studio.document import Document
+from studio.editors import schema_ops as ops
+from studio.editors.er import ErScene, ErView
+from studio.editors.schema_models import (
+    ColumnsModel,
+    ComboDelegate,
+    IndexesModel,
+    TableModel,
+    TablesModel,
+    method_choices,
+    reference_choices,
+    type_choices,
+)
+from studio.editors.schema_ops import Problem
+from studio.editors.sql_highlight import SqlHighlighter
+
+__all__ = ["DDL_DELAY_MS", "SchemaEditor", "install", "open_schema_editor"]
+
+#: Quiet time after the last edit before the DDL preview is regenerated.
+DDL_DELAY_MS = 300
+
+_PARTITION_BY = ("none", "range", "list", "hash")
+_INTERVALS = ("daily", "weekly", "monthly", "quarterly", "yearly")
+_ERROR_STYLE = ("QLabel { background: palette(base); color: #b42318; border: 1px solid #f0b4ae;"
+                " border-radius: 4px; padding: 4px 8px; }")
+_NOTE_STYLE = ("QLabel { color: palette(window-text); background: palette(alternate-base);"
+               " border-radius: 4px; padding: 4px 8px; }")
+
+
+class SchemaEditor(QWidget):
+    """The schema of datastore ``store_id`` of ``document``'s design.
+
+    Signals:
+        title_changed(str): the tab title changed (the datastore was renamed).
+    """
+
+    title_changed = Signal(str)
+
+    def __init__(self, document: Document, store_id: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.document, self.design, self.store_id = document, document.design, store_id
+        self.current_table: str | None = None
+        self._problems: list[Problem] | None = None
+        self._source: QWidget | None = None  # the field being typed in (not refreshed)
+        self._ddl_timer = QTimer(self, singleShot=True, interval=DDL_DELAY_MS)
+        self._ddl_timer.timeout.connect(self.update_ddl)
+        self._build()
+        self._title = self.title()
+        unsubscribe = self.design.subscribe(self._on_event)
+        self.destroyed.connect(lambda *_: unsubscribe())
+        store = self.store()
+        self.select_table(next(iter(store.tables), None) if store is not None else None)
+        self.refresh()
+        self.update_ddl()
+
+    # ------------------------------------------------------------------ the context
+
+    @property
+    def read_only(self) -> bool:
+        """Whether the document refuses edits."""
+        return bool(self.document.read_only)
+
+    def store(self) -> Datastore | None:
+        """The datastore as it is in the design now (None once deleted)."""
+        element = self.design.element(self.store_id) if self.store_id in self.design else None
+        return element if isinstance(element, Datastore) else None
+
+    def table(self) -> Table | None:
+        """The current table as it is now."""
+        store = self.store()
+        return store.tables.get(self.current_table or "") if store is not None else None
+
+    def problems(self) -> list[Problem]:
+        """The datastore's problems (computed once per change)."""
+        if self._problems is None:
+            store = self.store()
+            self._problems = ops.schema_problems(store) if store is not None else []
+        return self._problems
+
+    def title(self) -> str:
+        """The tab title: ``Schema — <datastore name>``."""
+        store = self.store()
+        return f"Schema — {(store.name if store is not None else '') or self.store_id}"
+
+    def apply(self, store: Datastore, field: str | None, text: str,
+              via: Datastore | None = None) -> bool:
+        """Push ``store`` as one undo step, unless read-only or it adds a problem.
+
+        ``via`` is passed through on the way when only an order changes (see :class:`_Reorder`).
+        """
+        current = self.store()
+        if self.read_only or current is None:
+            self.refuse("This design is read-only." if self.read_only else "The datastore is gone.")
+            return False
+        before = set(self.problems())
+        added = [p for p in ops.schema_problems(store) if p not in before]
+        if added:
+            self.refuse("; ".join(str(p) for p in added[:3]))
+            return False
+        self.message.hide()
+        command = EditElement(self.design, self.store_id, store, field=field, text=text) \
+            if via is None else _Reorder(self.design, self.store_id, store, via, text)
+        self.document.undo_stack.push(command)
+        return True
+
+    def refuse(self, message: str) -> None:
+        """Show why an edit was not made (until the next edit that succeeds)."""
+        self.message.setStyleSheet(_ERROR_STYLE)
+        self.message.setText(message)
+        self.message.show()
+
+    def inform(self, message: str) -> None:
+        """Show a note about the last edit (what else it removed)."""
+        self.message.setStyleSheet(_NOTE_STYLE)
+        self.message.setText(message)
+        self.message.show()
+
+    # ------------------------------------------------------------------ building
+
+    def _build(self) -> None:
+        self.tables_model = TablesModel(self)
+        self.columns_model = ColumnsModel(self)
+        self.indexes_model = IndexesModel(self)
+        self.stack = QStackedWidget()
+        self.gone = QLabel(f"The datastore “{self.store_id}” is not in the design any more "
+                           "(undo brings it back).")
+        self.gone.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.stack.addWidget(self._main_page())
+        self.stack.addWidget(self.gone)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.stack)
+
+    def _main_page(self) -> QWidget:
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        layout.setContentsMargins(8, 6, 8, 6)
+        self.header = QLabel()
+        self.header.setTextFormat(Qt.TextFormat.RichText)
+        layout.addWidget(self.header)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.addWidget(self._tables_pane())
+        self.splitter.addWidget(self._table_pane())
+        self.splitter.addWidget(self._side_pane())
+        self.splitter.setStretchFactor(0, 0)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setStretchFactor(2, 0)
+        self.splitter.setSizes([170, 860, 430])
+        layout.addWidget(self.splitter, 1)
+        return page
+
+    def _action(self, text: str, slot: Callable[[], Any], tip: str, icon: str = "",
+                shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None) -> QAction:
+        from PySide6.QtGui import QIcon
+
+        action = QAction(QIcon.fromTheme(icon), text, self)
+        action.setToolTip(tip + (f" ({QKeySequence(shortcut).toString()})" if shortcut else ""))
+        action.triggered.connect(slot)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        return action
+
+    def _toolbar(self, *actions: QAction) -> QToolBar:
+        bar = QToolBar()
+        bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        bar.setIconSize(bar.iconSize() * 0.75)
+        for action in actions:
+            bar.addAction(action)
+        return bar
+
+    def _view(self, model: TableModel) -> QTableView:
+        view = QTableView()
+        view.setModel(model)
+        view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        view.setAlternatingRowColors(True)
+        view.verticalHeader().hide()
+        view.verticalHeader().setDefaultSectionSize(view.fontMetrics().height() + 10)
+        view.horizontalHeader().setHighlightSections(False)
+        view.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked
+                             | QAbstractItemView.EditTrigger.EditKeyPressed
+                             | QAbstractItemView.EditTrigger.AnyKeyPressed)
+        return view
+
+    def _tables_pane(self) -> QWidget:
+        self.add_table_action = self._action("Add", self.add_table, "Add a table",
+                                             "list-add")
+        self.delete_table_action = self._action("Delete", self.delete_table,
+                                                "Delete the table and the foreign keys to it",
+                                                "list-remove")
+        self.tables_view = self._view(self.tables_model)
+        self.tables_view.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked
+                                         | QAbstractItemView.EditTrigger.EditKeyPressed)
+        header = self.tables_view.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for column in (1, 2):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        self.tables_view.selectionModel().currentRowChanged.connect(self._table_row_changed)
+        return _pane("Tables", self._toolbar(self.add_table_action, self.delete_table_action),
+                     self.tables_view)
+
+    def _table_pane(self) -> QWidget:
+        pane = QWidget()
+        layout = QVBoxLayout(pane)
+        layout.setContentsMargins(4, 0, 4, 0)
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        self.message.hide()
+        self.read_only_note = QLabel("Read-only: this design is open for review; "
+                                     "use File › Save As… to edit a copy.")
+        self.read_only_note.setStyleSheet(_NOTE_STYLE)
+        layout.addWidget(self.read_only_note)
+        layout.addWidget(self.message)
+        forms = QHBoxLayout()
+        forms.addWidget(self._table_form(), 3)
+        forms.addWidget(self._partition_form(), 2)
+        layout.addLayout(forms)
+        grids = QSplitter(Qt.Orientation.Vertical)
+        grids.addWidget(self._columns_pane())
+        grids.addWidget(self._indexes_pane())
+        grids.setSizes([420, 220])
+        layout.addWidget(grids, 1)
+        return pane
+
+    def _line(self, field: str, placeholder: str, tip: str,
+              commit: Callable[[QLineEdit, str], None]) -> QLineEdit:
+        line = QLineEdit()
+        line.setPlaceholderText(placeholder)
+        line.setToolTip(tip)
+        line.setProperty("field", field)
+        line.textEdited.connect(lambda text: commit(line, text))
+        return line
+
+    def _table_form(self) -> QGroupBox:
+        self.name_edit = QLineEdit()
+        self.name_edit.setToolTip("The table's name (foreign keys to it follow a rename)")
+        self.name_edit.editingFinished.connect(self._rename_from_form)
+        edit = self._edit_table_field
+        self.rows_edit = self._line("rows", "50M", "Estimated rows today", edit)
+        self.growth_edit = self._line("growth", "2.4M/month", "Rows added over time", edit)
+        self.retention_edit = self._line("retention", "2555d", "How long rows are kept", edit)
+        self.comment_edit = self._line("comment", "Why the table looks the way it does",
+                                       "Table comment", edit)
+        self.archival_edit = self._line("archival", "Detach old partitions to S3",
+                                        "Archival plan for old rows", edit)
+        self.table_widgets: list[QWidget] = [self.name_edit, self.rows_edit, self.growth_edit,
+                                             self.retention_edit, self.comment_edit,
+                                             self.archival_edit]
+        return _grid_box("Table", [("Name", self.name_edit), ("Rows", self.rows_edit),
+                                   ("Comment", self.comment_edit), ("Growth", self.growth_edit),
+                                   ("Archival", self.archival_edit),
+                                   ("Retention", self.retention_edit)], (5, 2))
+
+    def _partition_form(self) -> QGroupBox:
+        self.partition_by = QComboBox()
+        self.partition_by.addItems(_PARTITION_BY)
+        self.partition_by.setToolTip("Declarative partitioning strategy (none: not partitioned)")
+        self.partition_by.activated.connect(
+            lambda _i: self._edit_partition("by", self.partition_by.currentText()))
+        self.partition_key = self._combo("key", "Partition key column or expression")
+        self.partition_interval = self._combo("interval", "Partition size (range partitioning)")
+        self.partition_interval.addItems(_INTERVALS)
+        self.partition_retention = self._line(
+            "retention", "730d", "How long partitions are kept",
+            lambda _line, text: self._edit_partition("retention", text, _line))
+        self.partition_widgets: list[QWidget] = [self.partition_key, self.partition_interval,
+                                                 self.partition_retention]
+        return _grid_box("Partitioning", [("By", self.partition_by),
+                                          ("Key", self.partition_key),
+                                          ("Interval", self.partition_interval),
+                                          ("Retention", self.partition_retention)], (1, 1))
+
+    def _combo(self, field: str, tip: str) -> QComboBox:
+        combo = QComboBox()
+        combo.setEditable(True)
+        combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        combo.setToolTip(tip)
+        line = combo.lineEdit()
+        assert line is not None
+        line.editingFinished.connect(lambda: self._edit_partition(field, combo.currentText()))
+        combo.activated.connect(lambda _i: self._edit_partition(field, combo.currentText()))
+        return combo
+
+    def _row_actions(self, noun: str, add: Callable[[], Any], add_tip: str,
+                     delete: Callable[[], Any], delete_tip: str,
+                     move: Callable[[int], Any]) -> list[QAction]:
+        """Add, Delete, Up and Down for the rows of a grid (shortcuts work in the grid)."""
+        return [
+            self._action(f"Add {noun}", add, add_tip, "list-add", "Ctrl+Shift+N"),
+            self._action("Delete", delete, delete_tip, "list-remove",
+                         QKeySequence.StandardKey.Delete),
+            self._action("Up", lambda: move(-1), f"Move the {noun} up", "go-up", "Ctrl+Up"),
+            self._action("Down", lambda: move(1), f"Move the {noun} down", "go-down",
+                         "Ctrl+Down"),
+        ]
+
+    def _columns_pane(self) -> QWidget:
+        self.columns_view = view = self._view(self.columns_model)
+        actions = self._row_actions("column", self.add_column,
+                                    "Add a column after the current one", self.delete_column,
+                                    "Delete the column (and the keys built on it)",
+                                    self.move_column)
+        (self.add_column_action, self.delete_column_action, self.column_up_action,
+         self.column_down_action) = actions
+        view.addActions(actions)
+        view.setItemDelegateForColumn(1, ComboDelegate(type_choices(self), view))
+        view.setItemDelegateForColumn(6, ComboDelegate(reference_choices(self), view))
+        _stretch(view, {0: 140, 1: 125, 2: 40, 3: 130, 4: 34, 5: 52, 6: 190}, last=True)
+        return _pane("Columns", self._toolbar(*actions), view)
+
+    def _indexes_pane(self) -> QWidget:
+        self.indexes_view = view = self._view(self.indexes_model)
+        actions = self._row_actions("index", self.add_index,
+                                    "Add an index on the current column", self.delete_index,
+                                    "Delete the index", self.move_index)
+        (self.add_index_action, self.delete_index_action, self.index_up_action,
+         self.index_down_action) = actions
+        view.addActions(actions)
+        view.setItemDelegateForColumn(4, ComboDelegate(method_choices(self), view))
+        _stretch(view, {0: 170, 1: 200, 2: 52, 3: 190, 4: 70}, last=True)
+        return _pane("Indexes", self._toolbar(*actions), view)
+
+    def _side_pane(self) -> QWidget:
+        self.side_tabs = QTabWidget()
+        self.side_tabs.setDocumentMode(True)
+        self.er_scene = ErScene(self.design, self.store_id, self)
+        self.er_scene.selectionChanged.connect(self._diagram_selected)
+        self.er_view = ErView(self.er_scene)
+        self.fit_action = self._action("Fit", self.er_view.fit, "Show the whole diagram",
+                                       "zoom-fit-best")
+        zoom_in = self._action("Zoom in", lambda: self.er_view.zoom(1.25), "Zoom in",
+                               "zoom-in")
+        zoom_out = self._action("Zoom out", lambda: self.er_view.zoom(0.8), "Zoom out",
+                                "zoom-out")
+        self.er_legend = QLabel("<span style='color:#c48a00'><b>PK</b></span> primary key · "
+                                "<span style='color:#2f6fde'><b>FK</b></span> foreign key · "
+                                "<span style='color:#8b5cf6'><b>UK</b></span> unique · "
+                                "<i>type?</i> nullable")
+        self.er_legend.setStyleSheet("color: gray")
+        diagram = _pane("", self._toolbar(self.fit_action, zoom_in, zoom_out), self.er_view)
+        diagram.layout().addWidget(self.er_legend)
+        self.side_tabs.addTab(diagram, "ER diagram")
+        self.ddl_view = QPlainTextEdit()
+        self.ddl_view.setReadOnly(True)
+        self.ddl_view.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        self.ddl_view.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        store = self.store()
+        self.highlighter = SqlHighlighter(self.ddl_view.document(),
+                                          ops.dialect_of(store) if store else "postgres")
+        self.ddl_label = QLabel()
+        self.side_tabs.addTab(_pane("", self.ddl_label, self.ddl_view), "DDL")
+        return self.side_tabs
+
+    # ------------------------------------------------------------------ following the model
+
+    def _on_event(self, event: DesignEvent) -> None:
+        if isinstance(event, ElementAdded | ElementChanged | ElementRemoved) and \
+                event.id == self.store_id:
+            self.refresh()
+            self._ddl_timer.start()
+
+    def refresh(self) -> None:
+        """Show the design as it is now (after any change, undo and redo included)."""
+        self._problems = None
+        self.message.hide()  # it spoke of the edit before this change
+        store = self.store()
+        self.stack.setCurrentIndex(0 if store is not None and store.engine.is_sql else 1)
+        if store is None:
+            return
+        if self.current_table not in store.tables:
+            self._pick_table_after_change(store)
+        for model in (self.tables_model, self.columns_model, self.indexes_model):
+            model.refresh()
+        self._sync_table_selection()
+        self._refresh_header(store)
+        self._refresh_forms()
+        self._refresh_enabled()
+        if self.title() != self._title:
+            self._title = self.title()
+            self.title_changed.emit(self._title)
+
+    def _pick_table_after_change(self, store: Datastore) -> None:
+        row = max(self.tables_view.currentIndex().row(), 0)
+        names = list(store.tables)
+        self.current_table = names[min(row, len(names) - 1)] if names else None
+
+    def _refresh_header(self, store: Datastore) -> None:
+        count = len(store.tables)
+        indexes = sum(len(t.indexes) for t in store.tables.values())
+        fks = sum(len(t.foreign_keys) for t in store.tables.values())
+        version = f" {store.version}" if store.version else ""
+        problems = len(self.problems())
+        flag = (f" · <span style='color:#b42318'>{problems} problem"
+                f"{'s' if problems != 1 else ''}</span>") if problems else ""
+        self.header.setText(
+            f"<b>{_html(store.name or self.store_id)}</b> <span style='color:gray'>"
+            f"{_html(self.store_id)} · {engine_label(store)}{version} · {count} "
+            f"table{'s' if count != 1 else ''} · {indexes} indexes · {fks} foreign keys"
+            f"</span>{flag}")
+        self.ddl_label.setText(f"DDL for {engine_label(store)} ({ops.dialect_of(store)}), "
+                               "as File › Export › SQL DDL writes it")
+
+    def _refresh_forms(self) -> None:
+        table = self.table()
+        texts = {self.name_edit: self.current_table or ""}
+        if table is not None:
+            texts |= {self.rows_edit: _text(table.rows), self.growth_edit: _text(table.growth),
+                      self.retention_edit: _text(table.retention),
+                      self.comment_edit: table.comment, self.archival_edit: table.archival}
+        part = table.partitioning if table is not None else None
+        texts[self.partition_retention] = _text(part.retention) if part else ""
+        for line, text in texts.items():
+            if line is not self._source and line.text() != text:
+                line.setText(text)
+        self._refresh_partition(table)
+
+    def _refresh_partition(self, table: Table | None) -> None:
+        part = table.partitioning if table is not None else None
+        columns = list(table.columns) if table is not None else []
+        with _blocked(self.partition_by, self.partition_key, self.partition_interval):
+            self.partition_by.setCurrentText(part.by if part else "none")
+            if [self.partition_key.itemText(i) for i in range(self.partition_key.count())] \
+                    != columns:
+                self.partition_key.clear()
+                self.partition_key.addItems(columns)
+            self.partition_key.setEditText(part.key if part else "")
+            self.partition_interval.setEditText(part.interval if part else "")
+
+    def _refresh_enabled(self) -> None:
+        editable = not self.read_only
+        has_table = self.table() is not None
+        self.read_only_note.setVisible(not editable)
+        self.add_table_action.setEnabled(editable)
+        for action in (self.delete_table_action, self.add_column_action, self.add_index_action):
+            action.setEnabled(editable and has_table)
+        has_column = has_table and self.columns_view.currentIndex().isValid()
+        has_index = has_table and self.indexes_view.currentIndex().isValid()
+        for action in (self.delete_column_action, self.column_up_action,
+                       self.column_down_action):
+            action.setEnabled(editable and has_column)
+        for action in (self.delete_index_action, self.index_up_action, self.index_down_action):
+            action.setEnabled(editable and has_index)
+        for widget in self.table_widgets:
+            widget.setEnabled(has_table)
+            if isinstance(widget, QLineEdit):
+                widget.setReadOnly(not editable)
+        partitioned = has_table and self.partition_by.currentText() != "none"
+        self.partition_by.setEnabled(editable and has_table)
+        for widget in self.partition_widgets:
+            widget.setEnabled(editable and partitioned)
+        if not editable:
+            for view in (self.tables_view, self.columns_view, self.indexes_view):
+                view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+
+    # ------------------------------------------------------------------ tables
+
+    def select_table(self, name: str | None) -> None:
+        """Make ``name`` the current table (in the list, the grids and the diagram)."""
+        self.current_table = name
+        self._sync_table_selection()
+        self.columns_model.refresh()
+        self.indexes_model.refresh()
+        self.message.hide()
+        self._refresh_forms()
+        self._refresh_enabled()
+        self._scroll_ddl()
+
+    def _sync_table_selection(self) -> None:
+        row = self.tables_model.row_of(self.current_table or "")
+        current = self.tables_view.currentIndex()
+        if row >= 0 and current.row() != row:
+            flags = QItemSelectionModel.SelectionFlag.ClearAndSelect | \
+                QItemSelectionModel.SelectionFlag.Rows
+            self.tables_view.selectionModel().setCurrentIndex(self.tables_model.index(row, 0),
+                                                              flags)
+        selected = [self.current_table] if self.current_table else []
+        if self.er_scene.selected_tables() != selected:
+            self.er_scene.blockSignals(True)
+            self.er_scene.select_tables(selected)
+            self.er_scene.blockSignals(False)
+            self.er_scene.update()
+
+    def _table_row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        name = self.tables_model.key(current.row())
+        if name is not None and name != self.current_table:
+            self.select_table(name)
+
+    def _diagram_selected(self) -> None:
+        selected = self.er_scene.selected_tables()
+        if len(selected) == 1 and selected[0] != self.current_table:
+            self.select_table(selected[0])
+
+    def add_table(self) -> str | None:
+        """Add a table (keyed by ``id``), select it and start editing its name."""
+        store = self.store()
+        if store is None:
+            return None
+        new, name = ops.add_table(store)
+        if not self.apply(new, None, f"Add table {name}"):
+            return None
+        self.select_table(name)
+        if self.isVisible():
+            self.tables_view.edit(self.tables_model.index(self.tables_model.row_of(name), 0))
+        return name
+
+    def delete_table(self) -> None:
+        """Delete the current table and the foreign keys of other tables to it."""
+        store, name = self.store(), self.current_table
+        if store is None or name is None:
+            return
+        new, dropped = ops.delete_table(store, name)
+        if self.apply(new, None, f"Delete table {name}") and dropped:
+            self.inform(f"Also removed the foreign keys to {name}: {', '.join(dropped)}.")
+
+    def rename_table(self, new_name: str) -> bool:
+        """Rename the current table (foreign keys to it follow)."""
+        store, old = self.store(), self.current_table
+        if store is None or old is None or new_name == old:
+            return False
+        try:
+            new = ops.rename_table(store, old, new_name)
+        except ops.SchemaError as exc:
+            self.refuse(str(exc))
+            return False
+        at = list(store.tables).index(old)
+        if not self.apply(new, f"tables[{at}].name", f"Rename table {old}"):
+            return False
+        self.select_table(new_name.strip())
+        return True
+
+    def _rename_from_form(self) -> None:
+        changed = self.name_edit.text().strip() != (self.current_table or "")
+        if changed and not self.rename_table(self.name_edit.text()):
+            self.name_edit.setText(self.current_table or "")
+
+    def _edit_table_field(self, line: QLineEdit, text: str) -> None:
+        store, table, name = self.store(), self.table(), self.current_table
+        if store is None or table is None or name is None:
+            return
+        field = str(line.property("field"))
+        try:
+            new = ops.set_table_field(table, field, text)
+        except ops.SchemaError as exc:
+            self.refuse(f"{field.capitalize()}: {exc}")
+            return
+        self._push_from(line, ops.with_table(store, name, new),
+                        f"tables[{list(store.tables).index(name)}].{field}",
+                        f"Edit {name} {field}")
+
+    def _edit_partition(self, field: str, text: str, source: QWidget | None = None) -> None:
+        store, table, name = self.store(), self.table(), self.current_table
+        if store is None or table is None or name is None or self.read_only:
+            return
+        current = table.partitioning
+        if field != "by" and current is None:
+            return
+        if field == "by" and (current.by if current else "none") == text:
+            return
+        try:
+            new = ops.set_partitioning(table, field, text)
+        except ops.SchemaError as exc:
+            self.refuse(f"Partition retention: {exc}")
+            return
+        if new != table:
+            self._push_from(source, ops.with_table(store, name, new),
+                            f"tables[{list(store.tables).index(name)}].partitioning.{field}",
+                            f"Edit {name} partitioning")
+
+    def _push_from(self, source: QWidget | None, store: Datastore, field: str, text: str) -> None:
+        self._source = source
+        try:
+            self.apply(store, field, text)
+        finally:
+            self._source = None
+
+    # ------------------------------------------------------------------ columns
+
+    def _current_key(self, view: QTableView, model: TableModel) -> str | None:
+        return model.key(view.currentIndex().row())
+
+    def add_column(self) -> str | None:
+        """Add a column after the current one and start editing its name."""
+        store, table, name = self.store(), self.table(), self.current_table
+        if store is None or table is None or name is None:
+            return None
+        after = self._current_key(self.columns_view, self.columns_model)
+        new_table, column = ops.add_column(table, ops.type_vocabulary(ops.dialect_of(store))[0]
+                                           if store.engine is DatastoreEngine.CLICKHOUSE
+                                           else "TEXT", after)
+        if not self.apply(ops.with_table(store, name, new_table), None,
+                          f"Add column {name}.{column}"):
+            return None
+        self._edit_row(self.columns_view, self.columns_model, column)
+        return column
+
+    def delete_column(self) -> None:
+        """Delete the current column with the keys and indexes built on it."""
+        store, name = self.store(), self.current_table
+        column = self._current_key(self.columns_view, self.columns_model)
+        if store is None or name is None or column is None:
+            return
+        new, dropped = ops.delete_column(store, name, column)
+        if self.apply(new, None, f"Delete column {name}.{column}") and dropped:
+            self.inform(f"Also removed {', '.join(dropped)} (built on {column}).")
+
+    def move_column(self, step: int) -> None:
+        """Move the current column ``step`` places (one undo step)."""
+        store, table, name = self.store(), self.table(), self.current_table
+        column = self._current_key(self.columns_view, self.columns_model)
+        if store is None or table is None or name is None or column is None:
+            return
+        columns = ops.move_key(table.columns, column, step)
+        if list(columns) != list(table.columns):
+            new = ops.with_table(store, name, replace(table, columns=columns))
+            via = ops.with_table(store, name, replace(
+                table, columns={k: v for k, v in columns.items() if k != column}))
+            if self.apply(new, None, f"Move column {name}.{column} {_way(step)}", via):
+                self._select_row(self.columns_view, self.columns_model, column)
+
+    # ------------------------------------------------------------------ indexes
+
+    def add_index(self) -> str | None:
+        """Add an index on the current column and start editing its columns."""
+        store, table, name = self.store(), self.table(), self.current_table
+        if store is None or table is None or name is None:
+            return None
+        column = self._current_key(self.columns_view, self.columns_model)
+        new_table, index = ops.add_index(table, name, column)
+        if not self.apply(ops.with_table(store, name, new_table), None, f"Add index {index}"):
+            return None
+        self._edit_row(self.indexes_view, self.indexes_model, index, column=1)
+        return index
+
+    def delete_index(self) -> None:
+        """Delete the current index."""
+        store, table, name = self.store(), self.table(), self.current_table
+        index = self._current_key(self.indexes_view, self.indexes_model)
+        if store is None or table is None or name is None or index is None:
+            return
+        self.apply(ops.with_table(store, name, ops.delete_index(table, index)), None,
+                   f"Delete index {index}")
+
+    def move_index(self, step: int) -> None:
+        """Move the current index ``step`` places."""
+        store, table, name = self.store(), self.table(), self.current_table
+        index = self._current_key(self.indexes_view, self.indexes_model)
+        if store is None or table is None or name is None or index is None:
+            return
+        indexes = ops.move_key(table.indexes, index, step)
+        if list(indexes) != list(table.indexes):
+            new = ops.with_table(store, name, replace(table, indexes=indexes))
+            via = ops.with_table(store, name, ops.delete_index(table, index))
+            if self.apply(new, None, f"Move index {index} {_way(step)}", via):
+                self._select_row(self.indexes_view, self.indexes_model, index)
+
+    def _select_row(self, view: QTableView, model: TableModel, key: str, column: int = 0) -> None:
+        row = model.row_of(key)
+        if row >= 0:
+            view.setCurrentIndex(model.index(row, column))
+            self._refresh_enabled()
+
+    def _edit_row(self, view: QTableView, model: TableModel, key: str, column: int = 0) -> None:
+        self._select_row(view, model, key, column)
+        if self.isVisible():
+            view.edit(model.index(model.row_of(key), column))
+
+    # ------------------------------------------------------------------ previews
+
+    def ddl_text(self) -> str:
+        """The datastore's DDL in its dialect, as the DDL exporter writes it."""
+        try:
+            return datastore_ddl(self.design, self.store_id)
+        except ExportError as exc:
+            return f"-- The DDL cannot be generated: {exc}\n"
+
+    def update_ddl(self) -> None:
+        """Regenerate the DDL preview now (edits schedule it ``DDL_DELAY_MS`` later)."""
+        self._ddl_timer.stop()
+        if self.store() is None:
+            return
+        text = self.ddl_text()
+        if text != self.ddl_view.toPlainText():
+            bar = self.ddl_view.verticalScrollBar()
+            position = bar.value()
+            self.ddl_view.setPlainText(text)
+            bar.setValue(position)
+
+    def _scroll_ddl(self) -> None:
+        if not self.current_table:
+            return
+        found = self.ddl_view.document().find(f'CREATE TABLE "{self.current_table}"')
+        if not found.isNull():
+            cursor = QTextCursor(found)
+            cursor.clearSelection()
+            self.ddl_view.setTextCursor(cursor)
+            self.ddl_view.centerCursor()
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+class _Reorder(EditElement):
+    """An :class:`EditElement` that only changes the order of columns or indexes.
+
+    :meth:`Design.replace_element` ignores a version equal to the current one, and dataclass
+    equality ignores the order of dict keys; so redo and undo first pass through ``via`` (the
+    datastore without the moved item), then set the reordered or original version.
+    """
+
+    def __init__(self, design: Any, store_id: str, store: Datastore, via: Datastore,
+                 text: str) -> None:
+        super().__init__(design, store_id, store, text=text)
+        self.via = via
+
+    def redo(self) -> None:
+        self.design.replace_element(self.element_id, self.via)
+        super().redo()
+
+    def undo(self) -> None:
+        self.design.replace_element(self.element_id, self.via)
+        super().undo()
+
+
+def _pane(title: str, toolbar: QWidget, body: QWidget) -> QWidget:
+    pane = QWidget()
+    layout = QVBoxLayout(pane)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.setSpacing(2)
+    row = QHBoxLayout()
+    if title:
+        row.addWidget(QLabel(f"<b>{title}</b>"))
+    row.addWidget(toolbar)
+    row.addStretch(1)
+    layout.addLayout(row)
+    layout.addWidget(body, 1)
+    return pane
+
+
+def _grid_box(title: str, fields: list[tuple[str, QWidget]],
+              stretch: tuple[int, int]) -> QGroupBox:
+    """A group of labelled fields, two to a row."""
+    box = QGroupBox(title)
+    grid = QGridLayout(box)
+    grid.setContentsMargins(8, 4, 8, 6)
+    grid.setVerticalSpacing(4)
+    for at, (label, widget) in enumerate(fields):
+        row, pair = divmod(at, 2)
+        grid.addWidget(QLabel(label), row, 2 * pair)
+        grid.addWidget(widget, row, 2 * pair + 1)
+    grid.setColumnStretch(1, stretch[0])
+    grid.setColumnStretch(3, stretch[1])
+    return box
+
+
+def _stretch(view: QTableView, widths: dict[int, int], last: bool) -> None:
+    header = view.horizontalHeader()
+    for column, width in widths.items():
+        header.resizeSection(column, width)
+    header.setStretchLastSection(last)
+
+
+class _blocked:
+    """Block the signals of widgets for the duration of a ``with`` block."""
+
+    def __init__(self, *widgets: QWidget) -> None:
+        self.widgets = widgets
+
+    def __enter__(self) -> None:
+        for widget in self.widgets:
+            widget.blockSignals(True)
+
+    def __exit__(self, *_exc: object) -> None:
+        for widget in self.widgets:
+            widget.blockSignals(False)
+
+
+def _text(value: object) -> str:
+    return "" if value is None else str(value)
+
+
+def _html(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _way(step: int) -> str:
+    return "up" if step < 0 else "down"
+
+
+# --------------------------------------------------------------------------- entry point
+
+
+def _inform(window: Any, text: str) -> None:
+    """Tell the user why no editor opened (a dialog; tests replace it)."""
+    QMessageBox.information(window, "Edit Schema", text)
+
+
+def open_schema_editor(window: Any, store_id: str | None = None) -> SchemaEditor | None:
+    """Open the schema editor of ``store_id``, else of the selected datastore, else a chosen one.
+
+    A datastore without SQL (Redis, S3...) opens nothing: the user is told it has no SQL schema.
+    """
+    document = window.document
+    if document is None:
+        return None
+    design = document.design
+    stores = dict(design.datastores())
+    if store_id is None:
+        selected = [i for i in window.selected_ids() if i in stores]
+        store_id = selected[0] if selected else _choose_store(window, stores)
+    if store_id is None or store_id not in stores:
+        return None
+    store = stores[store_id]
+    if not store.engine.is_sql:
+        _inform(window, f"{store.name or store_id} is a {engine_label(store)} datastore: "
+                        "it has no SQL schema to edit.")
+        return None
+    editor = window.open_tab(f"schema:{store_id}", f"Schema — {store.name or store_id}",
+                             lambda: SchemaEditor(document, store_id))
+    _follow_title(window, editor)
+    return editor
+
+
+def _choose_store(window: Any, stores: dict[str, Datastore]) -> str | None:
+    sql = {sid: s for sid, s in stores.items() if s.engine.is_sql}
+    if len(sql) <= 1:
+        if not sql:
+            _inform(window, "The design has no SQL datastore: add a PostgreSQL, MySQL, "
+                            "SQLite or ClickHouse datastore first.")
+        return next(iter(sql), None)
+    labels = [f"{s.name or sid} ({sid})" for sid, s in sql.items()]
+    label, ok = QInputDialog.getItem(window, "Edit Schema", "SQL datastore:", labels, 0, False)
+    return list(sql)[labels.index(label)] if ok and label in labels else None
+
+
+def _follow_title(window: Any, editor: Any) -> None:
+    if isinstance(editor, SchemaEditor) and not editor.property("titleFollowed"):
+        editor.setProperty("titleFollowed", True)
+        tabs = window.tabs
+        editor.title_changed.connect(lambda title: tabs.setTabText(tabs.indexOf(editor), title))
 
 
 def install(window: Any) -> None:
-    """Add the schema editor's actions to window (nothing yet)."""
+    """Add Design › Edit Schema… to ``window``."""
+    action = QAction("Edit &Schema…", window)
+    action.setStatusTip("Edit the tables, columns, keys and indexes of a SQL datastore, "
+                        "with its ER diagram and DDL")
+    action.triggered.connect(lambda: open_schema_editor(window))
+    window.menus["design"].addAction(action)
+    window.schema_editor_action = action

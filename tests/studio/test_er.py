@@ -9,7 +9,7 @@ import pytest
 from models.design import Design
 from models.elements import Column, Datastore, DatastoreEngine, ForeignKey, Index, Table
 from models.io import load_design
-from studio.editors.er import ErScene, column_markers, table_layers
+from studio.editors.er import ErScene, _tables_of, column_markers, table_layers
 from tests.studio.conftest import SAMPLES
 
 
@@ -119,6 +119,18 @@ def test_rebuilds_when_the_datastore_changes_and_on_undo(scene: ErScene, qtbot: 
     assert scene.selected_tables() == ["orders"]
     design.replace_element("db", store)
     assert "payments" not in scene.tables and len(scene.foreign_keys) == 3
+
+
+def test_a_change_of_column_order_counts_as_a_change(scene: ErScene) -> None:
+    store = scene.design.element("db")
+    orders = store.tables["orders"]
+    reordered = replace(orders, columns=dict(reversed(list(orders.columns.items()))))
+    other = replace(store, tables={**store.tables, "orders": reordered})
+    assert other == store  # dataclass equality ignores dict order...
+    assert _tables_of(other) != _tables_of(store)  # ...the diagram does not
+    scene.design.replace_element("db", replace(store, tables={}))  # as the schema editor does
+    scene.design.replace_element("db", other)
+    assert [r.name for r in scene.tables["orders"].rows] == ["user_id", "id"]
 
 
 def test_other_changes_do_not_rebuild(scene: ErScene) -> None:

@@ -1,0 +1,453 @@
+"""Item models and delegates of the schema editor: tables, the column grid and the index list.
+
+The models read the design on every ``data()`` call through a :class:`SchemaContext` (the
+editor) and keep nothing but their row count (which Qt needs to signal inserted and removed
+rows); ``setData()`` turns a cell edit into a new datastore and hands it to the context, which
+validates it and pushes one undo command. :meth:`TableModel.refresh` follows the design after
+every change (undo and redo included).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QBrush, QColor, QFont, QGuiApplication, QPalette
+from PySide6.QtWidgets import QComboBox, QStyledItemDelegate, QStyleOptionViewItem, QWidget
+
+from exporters.ddl import DIALECTS
+from models.elements import Datastore, Table
+from studio.canvas import style
+from studio.editors import schema_ops as ops
+from studio.editors.schema_ops import Problem
+
+__all__ = [
+    "ColumnsModel",
+    "ComboDelegate",
+    "IndexesModel",
+    "SchemaContext",
+    "TablesModel",
+]
+
+Index = QModelIndex | QPersistentModelIndex
+Role = Qt.ItemDataRole
+Flag = Qt.ItemFlag
+
+
+class SchemaContext(Protocol):
+    """What the models need from the editor."""
+
+    read_only: bool
+    current_table: str | None
+
+    def store(self) -> Datastore | None:
+        """The datastore as it is in the design now."""
+
+    def problems(self) -> list[Problem]:
+        """The problems of the datastore as it is now."""
+
+    def apply(self, store: Datastore, field: str | None, text: str) -> bool:
+        """Validate and push ``store`` as one undo step; False when refused."""
+
+    def refuse(self, message: str) -> None:
+        """Show why an edit was not made."""
+
+
+@dataclass(frozen=True, slots=True)
+class GridColumn:
+    """One column of a grid: its title, the field it edits and how."""
+
+    title: str
+    field: str
+    kind: str = "text"  # text, check, combo
+    tip: str = ""
+
+
+def _error_brush() -> QBrush:
+    base = QGuiApplication.palette().color(QPalette.ColorRole.Base)
+    return QBrush(style.blend(QColor("#d64545"), base, 0.78))
+
+
+class TableModel(QAbstractTableModel):
+    """A grid over the design: rows come from :meth:`row_keys`, cells from :meth:`cell`."""
+
+    COLUMNS: tuple[GridColumn, ...] = ()
+
+    def __init__(self, context: SchemaContext) -> None:
+        super().__init__()
+        self.context = context
+        self._count = 0
+
+    # ---------------------------------------------------------------- to implement
+
+    def row_keys(self) -> list[str]:
+        """The rows' names, in order."""
+        raise NotImplementedError
+
+    def cell(self, key: str, field: str) -> Any:
+        """What a cell shows (a bool for check columns)."""
+        raise NotImplementedError
+
+    def edit(self, key: str, field: str, value: Any) -> tuple[Datastore, str]:
+        """The datastore after the edit, and the field path that names it (for merging)."""
+        raise NotImplementedError
+
+    def where(self, key: str) -> tuple[str, ...]:
+        """The problem locations (``column x``) that concern row ``key``."""
+        return ()
+
+    # ---------------------------------------------------------------- Qt
+
+    def refresh(self) -> None:
+        """Follow the design: reset when the row count changed, else repaint every cell."""
+        count = len(self.row_keys())
+        if count != self._count:
+            self.beginResetModel()
+            self._count = count
+            self.endResetModel()
+        elif count:
+            self.dataChanged.emit(self.index(0, 0), self.index(count - 1, len(self.COLUMNS) - 1))
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
+        return 0 if parent.isValid() else self._count
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Role.DisplayRole) -> Any:
+        if orientation != Qt.Orientation.Horizontal or section >= len(self.COLUMNS):
+            return None
+        column = self.COLUMNS[section]
+        if role == Role.DisplayRole:
+            return column.title
+        return column.tip or None if role == Role.ToolTipRole else None
+
+    def key(self, row: int) -> str | None:
+        """The name of row ``row`` now."""
+        keys = self.row_keys()
+        return keys[row] if 0 <= row < len(keys) else None
+
+    def row_of(self, key: str) -> int:
+        """The row of ``key``, or -1."""
+        keys = self.row_keys()
+        return keys.index(key) if key in keys else -1
+
+    def data(self, index: Index, role: int = Role.DisplayRole) -> Any:
+        key = self.key(index.row())
+        if key is None or not index.isValid():
+            return None
+        column = self.COLUMNS[index.column()]
+        if role == Role.CheckStateRole and column.kind == "check":
+            return Qt.CheckState.Checked if self.cell(key, column.field) else \
+                Qt.CheckState.Unchecked
+        if role in (Role.DisplayRole, Role.EditRole) and column.kind != "check":
+            return self.cell(key, column.field)
+        if role in (Role.ToolTipRole, Role.BackgroundRole):
+            found = self._problem_data(key, column, role)
+            if found is not None:
+                return found
+        return self.extra(key, column, role)
+
+    def extra(self, key: str, column: GridColumn, role: int) -> Any:
+        """Other roles (fonts, placeholders): none by default."""
+        return None
+
+    def _problem_data(self, key: str, column: GridColumn, role: int) -> Any:
+        places = self.where(key)
+        found = [p.message for p in self.context.problems()
+                 if p.table == self.context.current_table and p.where in places
+                 and self.concerns(p, column)]
+        if not found:
+            return None
+        return "\n".join(found) if role == Role.ToolTipRole else _error_brush()
+
+    def concerns(self, problem: Problem, column: GridColumn) -> bool:
+        """Whether ``problem`` of this row is about the cell of ``column``."""
+        return True
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        flags = Flag.ItemIsEnabled | Flag.ItemIsSelectable
+        if self.context.read_only or not index.isValid():
+            return flags
+        kind = self.COLUMNS[index.column()].kind
+        return flags | (Flag.ItemIsUserCheckable if kind == "check" else Flag.ItemIsEditable)
+
+    def setData(self, index: Index, value: Any, role: int = Role.EditRole) -> bool:
+        key = self.key(index.row())
+        if key is None or self.context.read_only:
+            return False
+        column = self.COLUMNS[index.column()]
+        if column.kind == "check":
+            if role != Role.CheckStateRole:
+                return False
+            value = Qt.CheckState(value) == Qt.CheckState.Checked
+        elif role != Role.EditRole:
+            return False
+        if value == self.cell(key, column.field):
+            return False
+        try:
+            store, path = self.edit(key, column.field, value)
+        except ops.SchemaError as exc:
+            self.context.refuse(str(exc))
+            return False
+        return self.context.apply(store, path, f"Edit {self.label(key)} {column.title.lower()}")
+
+    def label(self, key: str) -> str:
+        """How row ``key`` is named in undo texts."""
+        return f"{self.context.current_table}.{key}"
+
+
+# --------------------------------------------------------------------------- tables
+
+
+class TablesModel(TableModel):
+    """The datastore's tables: name (rename in place), column count, estimated rows."""
+
+    COLUMNS = (
+        GridColumn("Table", "name"),
+        GridColumn("Columns", "count", "info"),
+        GridColumn("Rows", "rows", "info", "Estimated rows today"),
+    )
+
+    def row_keys(self) -> list[str]:
+        store = self.context.store()
+        return list(store.tables) if store is not None else []
+
+    def cell(self, key: str, field: str) -> Any:
+        table = self._table(key)
+        if field == "name":
+            return key
+        if field == "count":
+            return str(len(table.columns))
+        return str(table.rows) if table.rows is not None else ""
+
+    def _table(self, key: str) -> Table:
+        store = self.context.store()
+        assert store is not None
+        return store.tables[key]
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        flags = super().flags(index)
+        return flags if index.column() == 0 else flags & ~Flag.ItemIsEditable
+
+    def extra(self, key: str, column: GridColumn, role: int) -> Any:
+        if role == Role.TextAlignmentRole and column.kind == "info":
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    def _problem_data(self, key: str, column: GridColumn, role: int) -> Any:
+        found = [p.message for p in self.context.problems() if p.table == key]
+        if role == Role.ToolTipRole:
+            comment = self._table(key).comment
+            return "\n".join([*found, *([comment] if comment else [])]) or None
+        return _error_brush() if found and column.field == "name" else None
+
+    def edit(self, key: str, field: str, value: Any) -> tuple[Datastore, str]:
+        store = self.context.store()
+        assert store is not None
+        at = list(store.tables).index(key)
+        return ops.rename_table(store, key, str(value)), f"tables[{at}].name"
+
+    def label(self, key: str) -> str:
+        return key
+
+
+# --------------------------------------------------------------------------- columns
+
+
+class ColumnsModel(TableModel):
+    """The column grid of the current table."""
+
+    COLUMNS = (
+        GridColumn("Name", "name"),
+        GridColumn("Type", "type", "combo", "SQL type in the datastore's dialect"),
+        GridColumn("Null", "nullable", "check", "NULL allowed"),
+        GridColumn("Default", "default", tip="Default expression (SQL), e.g. now()"),
+        GridColumn("PK", "primary", "check", "Part of the primary key"),
+        GridColumn("Unique", "unique", "check", "A one-column unique constraint"),
+        GridColumn("References", "references", "combo", "Foreign key target: table.column"),
+        GridColumn("Comment", "comment"),
+    )
+
+    def table(self) -> Table | None:
+        """The current table as it is now."""
+        store = self.context.store()
+        name = self.context.current_table
+        return store.tables.get(name) if store is not None and name else None
+
+    def row_keys(self) -> list[str]:
+        table = self.table()
+        return list(table.columns) if table is not None else []
+
+    def cell(self, key: str, field: str) -> Any:
+        table = self.table()
+        assert table is not None
+        column = table.columns[key]
+        readers: dict[str, Callable[[], Any]] = {
+            "name": lambda: key,
+            "type": lambda: column.type,
+            "nullable": lambda: column.nullable,
+            "default": lambda: column.default or "",
+            "primary": lambda: key in table.primary_key,
+            "unique": lambda: (key,) in table.unique.values(),
+            "references": lambda: ops.reference_of(table, key),
+            "comment": lambda: column.comment,
+        }
+        return readers[field]()
+
+    def where(self, key: str) -> tuple[str, ...]:
+        table = self.table()
+        fks = [] if table is None else [f"foreign key {n}" for n, fk in
+                                         table.foreign_keys.items() if key in fk.columns]
+        return (f"column {key}", *fks)
+
+    def concerns(self, problem: Problem, column: GridColumn) -> bool:
+        if problem.where.startswith("foreign key"):
+            return column.field == "references"
+        return column.field == "type"
+
+    def extra(self, key: str, column: GridColumn, role: int) -> Any:
+        if role == Role.FontRole and column.field == "name":
+            font = QFont()
+            font.setBold(self.cell(key, "primary"))
+            return font
+        if role == Role.ToolTipRole and column.field == "type":
+            store = self.context.store()
+            warning = ops.check_type(self.cell(key, "type"), ops.dialect_of(store))[1] \
+                if store is not None else ""
+            return warning or None
+        return None
+
+    def edit(self, key: str, field: str, value: Any) -> tuple[Datastore, str]:
+        store, table, name = self._where()
+        path = (f"tables[{list(store.tables).index(name)}]"
+                f".columns[{list(table.columns).index(key)}].{field}")
+        if field == "name":
+            return ops.rename_column(store, name, key, str(value)), path
+        if field == "references":
+            return ops.set_reference(store, name, key, str(value)), path
+        if field == "primary":
+            table = ops.set_primary(table, key, bool(value))
+        elif field == "unique":
+            table = ops.set_unique(table, name, key, bool(value))
+        else:
+            table = ops.set_column(table, key, field, value)
+        return ops.with_table(store, name, table), path
+
+    def _where(self) -> tuple[Datastore, Table, str]:
+        store, table, name = self.context.store(), self.table(), self.context.current_table
+        assert store is not None and table is not None and name is not None
+        return store, table, name
+
+
+# --------------------------------------------------------------------------- indexes
+
+
+class IndexesModel(ColumnsModel):
+    """The index list of the current table."""
+
+    COLUMNS = (
+        GridColumn("Index", "name"),
+        GridColumn("Columns", "columns", tip="Columns or expressions in order, comma-separated: "
+                   "user_id, created_at DESC, lower(email)"),
+        GridColumn("Unique", "unique", "check"),
+        GridColumn("Where", "where", tip="Predicate of a partial index, e.g. status <> 'done'"),
+        GridColumn("Method", "method", "combo", "Access method (empty: the default, btree)"),
+        GridColumn("Include", "include", tip="Covering columns (INCLUDE), comma-separated"),
+    )
+
+    def row_keys(self) -> list[str]:
+        table = self.table()
+        return list(table.indexes) if table is not None else []
+
+    def cell(self, key: str, field: str) -> Any:
+        table = self.table()
+        assert table is not None
+        index = table.indexes[key]
+        if field == "name":
+            return key
+        value = getattr(index, field)
+        return ", ".join(value) if isinstance(value, tuple) else value
+
+    def where(self, key: str) -> tuple[str, ...]:
+        return (f"index {key}",)
+
+    def concerns(self, problem: Problem, column: GridColumn) -> bool:
+        if ": WHERE:" in problem.message:
+            return column.field == "where"
+        if "to include" in problem.message:
+            return column.field == "include"
+        return column.field == "columns"
+
+    def extra(self, key: str, column: GridColumn, role: int) -> Any:
+        return None
+
+    def edit(self, key: str, field: str, value: Any) -> tuple[Datastore, str]:
+        store, table, name = self._where()
+        path = (f"tables[{list(store.tables).index(name)}]"
+                f".indexes[{list(table.indexes).index(key)}].{field}")
+        if field == "name":
+            table = ops.rename_index(table, key, str(value))
+        else:
+            table = ops.set_index(table, key, field, value)
+        return ops.with_table(store, name, table), path
+
+    def label(self, key: str) -> str:
+        return f"index {key}"
+
+
+# --------------------------------------------------------------------------- delegates
+
+
+class ComboDelegate(QStyledItemDelegate):
+    """An editable combo box whose choices come from ``choices()`` when the editor opens."""
+
+    def __init__(self, choices: Callable[[], list[str]], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.choices = choices
+
+    def createEditor(self, parent: QWidget, option: QStyleOptionViewItem,
+                     index: Index) -> QWidget:
+        combo = QComboBox(parent)
+        combo.setEditable(True)
+        combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        combo.addItems(self.choices())
+        combo.setMaxVisibleItems(20)
+        return combo
+
+    def setEditorData(self, editor: QWidget, index: Index) -> None:
+        assert isinstance(editor, QComboBox)
+        editor.setEditText(str(index.data(Role.EditRole) or ""))
+
+    def setModelData(self, editor: QWidget, model: Any, index: Index) -> None:
+        assert isinstance(editor, QComboBox)
+        model.setData(index, editor.currentText(), Role.EditRole)
+
+
+def type_choices(context: SchemaContext) -> Callable[[], list[str]]:
+    """The type vocabulary of the datastore's dialect."""
+    def choices() -> list[str]:
+        store = context.store()
+        return list(ops.type_vocabulary(ops.dialect_of(store))) if store is not None else []
+    return choices
+
+
+def reference_choices(context: SchemaContext) -> Callable[[], list[str]]:
+    """``''`` then every ``table.column`` of the datastore."""
+    def choices() -> list[str]:
+        store = context.store()
+        tables = store.tables.items() if store is not None else ()
+        return ["", *(f"{t}.{c}" for t, table in tables for c in table.columns)]
+    return choices
+
+
+def method_choices(context: SchemaContext) -> Callable[[], list[str]]:
+    """``''`` then the index access methods the datastore's dialect accepts."""
+    def choices() -> list[str]:
+        store = context.store()
+        traits = DIALECTS.get(ops.dialect_of(store)) if store is not None else None
+        return ["", *sorted(traits.methods)] if traits is not None else [""]
+    return choices

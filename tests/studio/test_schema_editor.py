@@ -1,0 +1,531 @@
+"""The schema editor: grid, index and table edits as undo steps, validation, previews, entry."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QModelIndex, QSettings, Qt
+from PySide6.QtWidgets import QInputDialog
+
+from models.elements import Datastore, Partitioning, Table
+from models.io import load_design
+from models.units import Count, Duration, Rate
+from studio.document import Document
+from studio.editors import schema
+from studio.editors import schema_ops as ops
+from studio.editors.schema import DDL_DELAY_MS, SchemaEditor, open_schema_editor
+from studio.editors.schema_models import TableModel
+from studio.mainwindow import MainWindow
+from tests.studio.conftest import SAMPLES
+
+SAMPLE = next(p for p in SAMPLES if p.stem == "ecommerce-order-management")
+Role = Qt.ItemDataRole
+CHECKED, UNCHECKED = Qt.CheckState.Checked.value, Qt.CheckState.Unchecked.value
+
+
+@pytest.fixture
+def document(qapp: object) -> Document:
+    return Document(load_design(SAMPLE), checker_factory=lambda _d: None)
+
+
+@pytest.fixture
+def editor(qtbot: Any, document: Document) -> SchemaEditor:
+    widget = SchemaEditor(document, "orders-db")
+    qtbot.addWidget(widget)
+    return widget
+
+
+def store(editor: SchemaEditor) -> Datastore:
+    found = editor.store()
+    assert found is not None
+    return found
+
+
+def table(editor: SchemaEditor, name: str = "orders") -> Table:
+    return store(editor).tables[name]
+
+
+def cell(model: TableModel, key: str, title: str) -> QModelIndex:
+    column = [c.title for c in model.COLUMNS].index(title)
+    return model.index(model.row_of(key), column)
+
+
+def set_cell(model: TableModel, key: str, title: str, value: Any) -> bool:
+    index = cell(model, key, title)
+    if model.COLUMNS[index.column()].kind == "check":
+        return model.setData(index, CHECKED if value else UNCHECKED, Role.CheckStateRole)
+    return model.setData(index, value, Role.EditRole)
+
+
+def undo_redo(editor: SchemaEditor, read: Any, before: Any, after: Any) -> None:
+    """One undo step restores ``before``, redo brings ``after`` back (the views follow)."""
+    stack = editor.document.undo_stack
+    assert read() == after
+    stack.undo()
+    assert read() == before
+    stack.redo()
+    assert read() == after
+
+
+# --------------------------------------------------------------------------- opening
+
+
+def test_opens_on_the_first_table_with_its_columns_and_indexes(editor: SchemaEditor) -> None:
+    assert editor.current_table == "orders"
+    assert editor.tables_model.row_keys() == ["orders", "order_items"]
+    assert editor.columns_model.row_keys() == ["id", "user_id", "status", "total", "created_at",
+                                           "updated_at"]
+    assert editor.indexes_model.row_keys() == ["idx_orders_user_id", "idx_orders_status"]
+    model = editor.columns_model
+    assert cell(model, "id", "Type").data() == "UUID"
+    assert cell(model, "id", "PK").data(Role.CheckStateRole) == Qt.CheckState.Checked
+    assert cell(model, "status", "Default").data() == "'pending'"
+    assert editor.name_edit.text() == "orders" and editor.rows_edit.text() == "50M"
+    assert editor.partition_by.currentText() == "range"
+    editor.select_table("order_items")
+    assert cell(editor.columns_model, "order_created_at", "References").data() == \
+        "orders.created_at"
+    assert "PostgreSQL 16 · 2 tables · 3 indexes · 1 foreign keys" in editor.header.text()
+
+
+# --------------------------------------------------------------------------- the column grid
+
+
+@pytest.mark.parametrize(("title", "value", "read"), [
+    ("Type", "TEXT", lambda t: t.columns["status"].type),
+    ("Null", True, lambda t: t.columns["status"].nullable),
+    ("Default", "'new'", lambda t: t.columns["status"].default),
+    ("PK", True, lambda t: t.primary_key),
+    ("Unique", True, lambda t: t.unique),
+    ("Comment", "lifecycle state", lambda t: t.columns["status"].comment),
+])
+def test_each_column_cell_edit_is_one_undo_step(editor: SchemaEditor, title: str, value: Any,
+                                                read: Any) -> None:
+    stack = editor.document.undo_stack
+    before = read(table(editor))
+    assert set_cell(editor.columns_model, "status", title, value)
+    assert stack.count() == 1
+    after = read(table(editor))
+    assert after != before
+    undo_redo(editor, lambda: read(table(editor)), before, after)
+    model_value = cell(editor.columns_model, "status", title)
+    assert model_value.data(Role.CheckStateRole if isinstance(value, bool) else Role.EditRole) \
+        == (Qt.CheckState.Checked if value is True else value)
+
+
+def test_primary_key_follows_column_order_and_unique_gets_a_named_constraint(
+        editor: SchemaEditor) -> None:
+    set_cell(editor.columns_model, "status", "PK", True)
+    assert table(editor).primary_key == ("id", "status", "created_at")
+    set_cell(editor.columns_model, "status", "Unique", True)
+    assert table(editor).unique == {"orders_status_key": ("status",)}
+    set_cell(editor.columns_model, "status", "Unique", False)
+    assert table(editor).unique == {}
+
+
+def test_empty_default_clears_it(editor: SchemaEditor) -> None:
+    assert set_cell(editor.columns_model, "status", "Default", "")
+    assert table(editor).columns["status"].default is None
+
+
+def test_typing_in_one_cell_merges_into_one_step(editor: SchemaEditor) -> None:
+    for text in ("VARCHAR(6", "VARCHAR(60)", "VARCHAR(64)"):
+        set_cell(editor.columns_model, "status", "Type", text)
+    assert editor.document.undo_stack.count() == 1
+    assert table(editor).columns["status"].type == "VARCHAR(64)"
+    editor.document.undo_stack.undo()
+    assert table(editor).columns["status"].type == "VARCHAR(50)"
+
+
+def test_renaming_a_column_carries_keys_indexes_and_predicates(editor: SchemaEditor) -> None:
+    assert set_cell(editor.columns_model, "status", "Name", "state")
+    orders = table(editor)
+    assert list(orders.columns)[2] == "state"
+    assert orders.indexes["idx_orders_status"].columns == ("state",)
+    assert orders.indexes["idx_orders_status"].where == "state <> 'completed'"
+    assert set_cell(editor.columns_model, "created_at", "Name", "placed_at")
+    orders, items = table(editor), table(editor, "order_items")
+    assert orders.primary_key == ("id", "placed_at") and orders.partitioning is not None
+    assert orders.partitioning.key == "placed_at"
+    assert items.foreign_keys["fk_order_items_order"].references == ("id", "placed_at")
+    editor.document.undo_stack.undo()
+    assert table(editor, "order_items").foreign_keys["fk_order_items_order"].references == \
+        ("id", "created_at")
+
+
+def test_add_delete_and_reorder_columns(editor: SchemaEditor) -> None:
+    stack = editor.document.undo_stack
+    editor.columns_view.setCurrentIndex(cell(editor.columns_model, "user_id", "Name"))
+    added = editor.add_column()
+    assert added == "new_column"
+    assert list(table(editor).columns)[:3] == ["id", "user_id", "new_column"]
+    assert editor.columns_model.row_of("new_column") == 2
+    editor.columns_view.setCurrentIndex(cell(editor.columns_model, "total", "Name"))
+    editor.move_column(-1)
+    assert list(table(editor).columns)[2:5] == ["new_column", "total", "status"]
+    assert editor.columns_model.key(editor.columns_view.currentIndex().row()) == "total"
+    editor.move_column(1)
+    editor.columns_view.setCurrentIndex(cell(editor.columns_model, "status", "Name"))
+    editor.delete_column()
+    orders = table(editor)
+    assert "status" not in orders.columns and "idx_orders_status" not in orders.indexes
+    assert "idx_orders_status" in editor.message.text()
+    assert stack.count() == 4
+    for _ in range(4):
+        stack.undo()
+    assert list(table(editor).columns) == ["id", "user_id", "status", "total", "created_at",
+                                           "updated_at"]
+    assert editor.columns_model.rowCount() == 6
+
+
+def test_deleting_a_referenced_column_drops_the_foreign_keys_to_it(editor: SchemaEditor) -> None:
+    editor.columns_view.setCurrentIndex(cell(editor.columns_model, "created_at", "Name"))
+    editor.delete_column()
+    assert table(editor, "order_items").foreign_keys == {}
+    assert table(editor).partitioning is None
+
+
+# --------------------------------------------------------------------------- foreign keys
+
+
+def test_a_reference_added_in_the_grid_is_a_connector_in_the_er_view(
+        editor: SchemaEditor) -> None:
+    editor.add_table()
+    editor.rename_table("users")
+    editor.select_table("orders")
+    assert set_cell(editor.columns_model, "user_id", "References", "users.id")
+    assert table(editor).foreign_keys["fk_orders_user_id"].table == "users"
+    connector = editor.er_scene.foreign_keys[("orders", "fk_orders_user_id")]
+    assert (connector.source.name, connector.target.name) == ("orders", "users")
+    assert cell(editor.columns_model, "user_id", "References").data() == "users.id"
+    editor.document.undo_stack.undo()
+    assert ("orders", "fk_orders_user_id") not in editor.er_scene.foreign_keys
+    assert set(editor.er_scene.tables) == {"orders", "order_items", "users"}
+    editor.document.undo_stack.redo()
+    assert set_cell(editor.columns_model, "user_id", "References", "")
+    assert "fk_orders_user_id" not in table(editor).foreign_keys
+
+
+def test_a_column_of_a_composite_foreign_key_changes_only_its_reference(
+        editor: SchemaEditor) -> None:
+    editor.select_table("order_items")
+    assert set_cell(editor.columns_model, "order_created_at", "References", "orders.updated_at")
+    fk = table(editor, "order_items").foreign_keys["fk_order_items_order"]
+    assert fk.columns == ("order_id", "order_created_at")
+    assert fk.references == ("id", "updated_at")
+
+
+# --------------------------------------------------------------------------- validation
+
+
+@pytest.mark.parametrize(("model", "key", "title", "value", "reason"), [
+    ("columns", "status", "Name", "id", "already a column named 'id'"),
+    ("columns", "status", "Name", "", "needs a name"),
+    ("columns", "status", "Type", "INTEGR", "did you mean INTEGER?"),
+    ("columns", "status", "Type", "VARCHAR(", "unknown type"),
+    ("columns", "user_id", "References", "users.id", "missing table users"),
+    ("columns", "user_id", "References", "order_items.nope", "missing column order_items.nope"),
+    ("columns", "user_id", "References", "users", "table.column"),
+    ("indexes", "idx_orders_user_id", "Columns", "user_id, nope DESC", "no column nope"),
+    ("indexes", "idx_orders_user_id", "Columns", "lower(mail)", "no column mail"),
+    ("indexes", "idx_orders_user_id", "Where", "deleted_at IS NULL", "no column deleted_at"),
+    ("indexes", "idx_orders_user_id", "Columns", "", "no columns"),
+    ("indexes", "idx_orders_user_id", "Index", "idx_orders_status", "already a index"),
+])
+def test_invalid_edits_are_refused_with_the_reason(editor: SchemaEditor, model: str, key: str,
+                                                   title: str, value: str, reason: str) -> None:
+    grid = editor.columns_model if model == "columns" else editor.indexes_model
+    before = store(editor)
+    assert not set_cell(grid, key, title, value)
+    assert editor.document.undo_stack.count() == 0
+    assert store(editor) is before
+    assert reason in editor.message.text()
+    assert not editor.message.isHidden()
+
+
+def test_a_user_defined_type_is_accepted_with_a_warning(editor: SchemaEditor) -> None:
+    assert set_cell(editor.columns_model, "status", "Type", "order_status")
+    tip = cell(editor.columns_model, "status", "Type").data(Role.ToolTipRole)
+    assert "user-defined" in tip
+
+
+def test_existing_problems_are_marked_and_do_not_block_other_edits(
+        editor: SchemaEditor) -> None:
+    broken = ops.set_index(table(editor), "idx_orders_user_id", "columns", "gone")
+    editor.design.replace_element("orders-db", ops.with_table(store(editor), "orders", broken))
+    index = cell(editor.indexes_model, "idx_orders_user_id", "Columns")
+    assert "no column gone" in index.data(Role.ToolTipRole)
+    assert index.data(Role.BackgroundRole) is not None
+    assert cell(editor.indexes_model, "idx_orders_user_id", "Where").data(
+        Role.BackgroundRole) is None
+    assert set_cell(editor.columns_model, "status", "Comment", "still editable")
+    assert "1 problem" in editor.header.text()
+
+
+# --------------------------------------------------------------------------- indexes
+
+
+def test_index_edits_are_undo_steps(editor: SchemaEditor) -> None:
+    model = editor.indexes_model
+    stack = editor.document.undo_stack
+    index = "idx_orders_user_id"
+
+    def read() -> Any:
+        return table(editor).indexes[index]
+
+    before = read()
+    assert set_cell(model, index, "Columns", "user_id, created_at DESC, lower(status)")
+    assert read().columns == ("user_id", "created_at DESC", "lower(status)")
+    assert cell(model, index, "Columns").data() == "user_id, created_at DESC, lower(status)"
+    assert set_cell(model, index, "Unique", True)
+    assert set_cell(model, index, "Where", "status <> 'completed'")
+    assert set_cell(model, index, "Method", "btree")
+    assert set_cell(model, index, "Include", "total")
+    after = read()
+    assert (after.unique, after.where, after.method, after.include) == \
+        (True, "status <> 'completed'", "btree", ("total",))
+    assert stack.count() == 5
+    for _ in range(5):
+        stack.undo()
+    assert read() == before
+    assert set_cell(model, index, "Index", "idx_orders_by_user")
+    assert list(table(editor).indexes) == ["idx_orders_by_user", "idx_orders_status"]
+
+
+def test_add_delete_and_reorder_indexes(editor: SchemaEditor) -> None:
+    editor.columns_view.setCurrentIndex(cell(editor.columns_model, "total", "Name"))
+    name = editor.add_index()
+    assert name == "idx_orders_total"
+    assert table(editor).indexes[name].columns == ("total",)
+    assert editor.indexes_model.key(editor.indexes_view.currentIndex().row()) == name
+    editor.move_index(-1)
+    assert list(table(editor).indexes) == ["idx_orders_user_id", name, "idx_orders_status"]
+    editor.delete_index()
+    assert name not in table(editor).indexes
+    stack = editor.document.undo_stack
+    stack.undo()
+    assert list(table(editor).indexes)[1] == name
+    assert editor.indexes_model.rowCount() == 3
+
+
+# --------------------------------------------------------------------------- tables
+
+
+def test_add_rename_and_delete_tables(editor: SchemaEditor) -> None:
+    stack = editor.document.undo_stack
+    name = editor.add_table()
+    assert name == "new_table" and editor.current_table == "new_table"
+    assert table(editor, "new_table").primary_key == ("id",)
+    assert editor.tables_model.setData(cell(editor.tables_model, "new_table", "Table"), "users")
+    assert editor.current_table == "users"
+    assert editor.tables_model.row_keys() == ["orders", "order_items", "users"]
+    editor.select_table("orders")
+    assert editor.rename_table("purchases")
+    assert table(editor, "order_items").foreign_keys["fk_order_items_order"].table == "purchases"
+    editor.delete_table()
+    assert list(store(editor).tables) == ["order_items", "users"]
+    assert table(editor, "order_items").foreign_keys == {}
+    assert "fk_order_items_order" in editor.message.text()
+    assert stack.count() == 4
+    stack.undo()
+    assert table(editor, "order_items").foreign_keys["fk_order_items_order"].table == "purchases"
+    stack.undo()
+    assert editor.tables_model.row_keys() == ["orders", "order_items", "users"]
+    assert editor.message.isHidden()  # the note about the undone delete is gone
+    editor.select_table("orders")
+    assert not editor.rename_table("order_items")
+    assert "already a table" in editor.message.text()
+
+
+def test_table_fields_merge_while_typing_and_refuse_bad_quantities(
+        editor: SchemaEditor) -> None:
+    stack = editor.document.undo_stack
+    for text in ("8", "80", "80M"):
+        editor.rows_edit.setText(text)
+        editor.rows_edit.textEdited.emit(text)
+    assert table(editor).rows == Count.parse("80M") and stack.count() == 1
+    editor.growth_edit.textEdited.emit("9M/month")
+    assert table(editor).growth == Rate.parse("9M/month")
+    editor.retention_edit.textEdited.emit("forever")
+    assert "not a duration" in editor.message.text()
+    assert table(editor).retention == Duration.parse("2555d") and stack.count() == 2
+    editor.comment_edit.textEdited.emit("")
+    assert table(editor).comment == ""
+    stack.undo()
+    stack.undo()
+    stack.undo()
+    assert table(editor).rows == Count.parse("50M")
+    assert editor.rows_edit.text() == "50M"
+
+
+def test_partitioning_edits(editor: SchemaEditor) -> None:
+    stack = editor.document.undo_stack
+    editor.partition_by.setCurrentText("hash")
+    editor.partition_by.activated.emit(editor.partition_by.currentIndex())
+    part = table(editor).partitioning
+    assert part is not None and part.by == "hash"
+    editor.partition_retention.textEdited.emit("365d")
+    assert table(editor).partitioning == Partitioning("hash", "created_at", "monthly",
+                                                      Duration.parse("365d"))
+    editor.partition_by.setCurrentText("none")
+    editor.partition_by.activated.emit(editor.partition_by.currentIndex())
+    assert table(editor).partitioning is None
+    assert not editor.partition_key.isEnabled()
+    stack.undo()
+    assert editor.partition_by.currentText() == "hash" and editor.partition_key.isEnabled()
+
+
+def test_selecting_a_table_in_the_diagram_selects_it_in_the_editor(
+        editor: SchemaEditor) -> None:
+    editor.er_scene.select_tables(["order_items"])
+    assert editor.current_table == "order_items"
+    assert editor.tables_view.currentIndex().row() == 1
+    editor.select_table("orders")
+    assert editor.er_scene.selected_tables() == ["orders"]
+
+
+# --------------------------------------------------------------------------- following the model
+
+
+def test_follows_changes_made_elsewhere_and_a_deleted_datastore(editor: SchemaEditor) -> None:
+    editor.design.replace_element("orders-db", ops.add_table(store(editor), "audit")[0])
+    assert "audit" in editor.tables_model.row_keys() and "audit" in editor.er_scene.tables
+    editor.select_table("audit")
+    editor.design.replace_element("orders-db", ops.delete_table(store(editor), "audit")[0])
+    assert editor.current_table in ("orders", "order_items")
+    saved = editor.design.element("orders-db")
+    for relation in [*editor.design.in_relations("orders-db")]:
+        editor.design.remove_relation(*relation.key)
+    editor.design.remove_element("orders-db")
+    assert editor.stack.currentWidget() is editor.gone
+    editor.design.add_element("orders-db", saved)
+    assert editor.stack.currentIndex() == 0 and editor.columns_model.rowCount() == 6
+
+
+def test_the_tab_title_follows_the_datastore_name(editor: SchemaEditor, qtbot: Any) -> None:
+    from dataclasses import replace
+
+    with qtbot.waitSignal(editor.title_changed) as signal:
+        editor.design.replace_element("orders-db", replace(store(editor), name="Orders"))
+    assert signal.args == ["Schema — Orders"]
+
+
+# --------------------------------------------------------------------------- DDL preview
+
+
+def test_ddl_preview_follows_edits_after_a_pause(editor: SchemaEditor, qtbot: Any) -> None:
+    assert 'CREATE TABLE "orders"' in editor.ddl_view.toPlainText()
+    assert '"status" VARCHAR(50)' in editor.ddl_view.toPlainText()
+    set_cell(editor.columns_model, "status", "Type", "VARCHAR(80)")
+    assert '"status" VARCHAR(50)' in editor.ddl_view.toPlainText()  # debounced
+    qtbot.waitUntil(lambda: '"status" VARCHAR(80)' in editor.ddl_view.toPlainText(),
+                    timeout=DDL_DELAY_MS * 5)
+    editor.add_table()
+    qtbot.waitUntil(lambda: 'CREATE TABLE "new_table"' in editor.ddl_view.toPlainText(),
+                    timeout=DDL_DELAY_MS * 5)
+    editor.document.undo_stack.undo()
+    qtbot.waitUntil(lambda: "new_table" not in editor.ddl_view.toPlainText(),
+                    timeout=DDL_DELAY_MS * 5)
+
+
+def test_ddl_preview_uses_the_datastore_dialect(qtbot: Any) -> None:
+    design = load_design(next(p for p in SAMPLES if p.stem == "realtime-analytics"))
+    store_id = next(sid for sid, s in design.datastores() if s.engine.value == "clickhouse")
+    widget = SchemaEditor(Document(design, checker_factory=lambda _d: None), store_id)
+    qtbot.addWidget(widget)
+    assert "ENGINE=" in widget.ddl_view.toPlainText().replace(" ", "")
+    assert "String" in ops.type_vocabulary("clickhouse")
+
+
+# --------------------------------------------------------------------------- read-only
+
+
+def test_read_only_documents_refuse_every_edit(qtbot: Any) -> None:
+    document = Document(load_design(SAMPLE), read_only=True, checker_factory=lambda _d: None)
+    editor = SchemaEditor(document, "orders-db")
+    qtbot.addWidget(editor)
+    before = editor.store()
+    index = cell(editor.columns_model, "status", "Type")
+    assert not editor.columns_model.flags(index) & Qt.ItemFlag.ItemIsEditable
+    assert not set_cell(editor.columns_model, "status", "Type", "TEXT")
+    assert not set_cell(editor.indexes_model, "idx_orders_user_id", "Unique", True)
+    assert editor.add_table() is None and editor.add_column() is None
+    editor.delete_table()
+    editor.rows_edit.textEdited.emit("1M")
+    assert editor.store() is before and document.undo_stack.count() == 0
+    assert not editor.add_table_action.isEnabled() and not editor.add_column_action.isEnabled()
+    assert editor.rows_edit.isReadOnly() and not editor.partition_by.isEnabled()
+    assert not editor.read_only_note.isHidden()
+
+
+# --------------------------------------------------------------------------- entry point
+
+
+@pytest.fixture
+def window(qtbot: Any, document: Document, tmp_path: Path) -> MainWindow:
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    win = MainWindow(document, settings)
+    qtbot.addWidget(win, before_close_func=lambda w: w.document.undo_stack.setClean())
+    return win
+
+
+def test_design_menu_opens_the_selected_datastore_in_a_tab(
+        window: MainWindow, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert window.schema_editor_action in window.menus["design"].actions()
+    monkeypatch.setattr(window, "selected_ids", lambda: ["orders-db"])
+    window.schema_editor_action.trigger()
+    editor = window.tabs.currentWidget()
+    assert isinstance(editor, SchemaEditor) and editor.store_id == "orders-db"
+    assert editor.property("tabKey") == "schema:orders-db"
+    assert window.tabs.tabText(window.tabs.currentIndex()) == "Schema — PostgreSQL (orders)"
+    assert open_schema_editor(window) is editor
+    assert window.tabs.count() == 2
+    from dataclasses import replace
+
+    design = window.document.design
+    design.replace_element("orders-db", replace(design.element("orders-db"), name="Orders"))
+    assert window.tabs.tabText(window.tabs.indexOf(editor)) == "Schema — Orders"
+
+
+def test_a_datastore_without_sql_says_so(window: MainWindow,
+                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    said: list[str] = []
+    monkeypatch.setattr(schema, "_inform", lambda _w, text: said.append(text))
+    monkeypatch.setattr(window, "selected_ids", lambda: ["order-cache"])
+    assert open_schema_editor(window) is None
+    assert said and "has no SQL schema" in said[0] and window.tabs.count() == 1
+
+
+def test_without_a_selection_a_sql_datastore_is_chosen(window: MainWindow,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    offered: list[list[str]] = []
+
+    def get_item(_parent: object, _title: str, _label: str, items: list[str],
+                 *_args: object) -> tuple[str, bool]:
+        offered.append(items)
+        return items[1], True
+
+    monkeypatch.setattr(QInputDialog, "getItem", get_item)
+    monkeypatch.setattr(window, "selected_ids", lambda: [])
+    editor = open_schema_editor(window)
+    assert offered and all("order-cache" not in item for item in offered[0])
+    assert isinstance(editor, SchemaEditor) and editor.store_id == "inventory-db"
+
+
+# --------------------------------------------------------------------------- the operations
+
+
+def test_type_vocabulary_is_the_dialects() -> None:
+    assert {"JSONB", "TIMESTAMPTZ", "UUID", "BIGSERIAL"} <= set(ops.type_vocabulary("postgres"))
+    assert {"DATETIME", "BIGINT UNSIGNED"} <= set(ops.type_vocabulary("mysql"))
+    assert "INTEGER" in ops.type_vocabulary("sqlite")
+    assert {"Int64", "String", "DateTime"} <= set(ops.type_vocabulary("clickhouse"))
+    assert ops.check_type("citext", "postgres")[0] == ""
+    assert ops.check_type("TIMESTAMPZ", "postgres")[0].endswith("did you mean TIMESTAMPTZ?")
+
+
+def test_split_list_keeps_commas_inside_brackets() -> None:
+    assert ops.split_list("a, coalesce(b, c) DESC,  ,lower(d)") == \
+        ("a", "coalesce(b, c) DESC", "lower(d)")

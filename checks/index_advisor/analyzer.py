@@ -267,6 +267,11 @@ class Advisor:
         self.schema = self.schema.with_table(table)
         self._fingerprints.pop(table.name, None)
 
+    def remove_table(self, name: str) -> None:
+        """Remove one table; only queries touching it are re-analysed."""
+        self.schema = self.schema.without_table(name)
+        self._fingerprints.pop(name.lower(), None)
+
     def check_all(self, queries: Iterable[Query]) -> list[QueryVerdict]:
         """Check every query, in order."""
         return [self.check(q) for q in queries]

@@ -168,6 +168,12 @@ class Schema:
         tables[table.name] = table
         return replace(self, tables=MappingProxyType(tables))
 
+    def without_table(self, name: str) -> Schema:
+        """Return a copy without the table called ``name`` (case-insensitive)."""
+        tables = dict(self.tables)
+        tables.pop(name.lower(), None)
+        return replace(self, tables=MappingProxyType(tables))
+
 
 def normalise_expression(expression: exp.Expression) -> str:
     """Canonical text of an index key or predicate: unqualified, no casts.

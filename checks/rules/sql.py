@@ -7,7 +7,8 @@ only the queries touching a changed table are analysed again.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from functools import lru_cache
 
 import sqlglot
@@ -108,28 +109,55 @@ def schema_of(store: m.Datastore) -> Schema:
                       *(v for v in views if v is not None)])
 
 
+@dataclass
+class _Seen:
+    """A datastore's advisor and the model tables and views its schema was made from."""
+
+    advisor: Advisor
+    tables: Mapping[str, m.Table]
+    views: Mapping[str, m.View]
+
+
 class _Advisors:
-    """One advisor per datastore, updated table by table as the design changes."""
+    """One advisor per datastore, updated table by table as the design changes.
+
+    An edit replaces (or removes) only the tables that changed, so the advisor's cache
+    keeps the verdicts of every query that touches none of them.
+    """
 
     def __init__(self) -> None:
-        self._by_store: dict[str, tuple[Advisor, dict[str, m.Table]]] = {}
+        self._by_store: dict[str, _Seen] = {}
 
     def get(self, store_id: str, store: m.Datastore) -> Advisor:
         dialect = store.engine.dialect or "postgres"
-        cached = self._by_store.get(store_id)
-        if cached is None or cached[0].dialect != dialect:
-            advisor = Advisor(schema_of(store), dialect)
-            self._by_store[store_id] = (advisor, dict(store.tables))
-            return advisor
-        advisor, tables = cached
-        if tables != store.tables:
-            for name, table in store.tables.items():
-                if tables.get(name) is not table:
-                    advisor.replace_table(_table(name, table, dialect))
-            if set(tables) - set(store.tables):  # a table was removed: start afresh
-                advisor = Advisor(schema_of(store), dialect)
-            self._by_store[store_id] = (advisor, dict(store.tables))
-        return advisor
+        seen = self._by_store.get(store_id)
+        if seen is None or seen.advisor.dialect != dialect:
+            seen = _Seen(Advisor(schema_of(store), dialect), dict(store.tables), dict(store.views))
+            self._by_store[store_id] = seen
+        elif seen.tables != store.tables or seen.views != store.views:
+            _update(seen, store, dialect)
+        return seen.advisor
+
+
+def _update(seen: _Seen, store: m.Datastore, dialect: str) -> None:
+    """Bring ``seen``'s advisor to ``store``'s tables and views, one changed table at a time."""
+    advisor = seen.advisor
+    for name, table in store.tables.items():
+        if seen.tables.get(name) is not table:
+            advisor.replace_table(_table(name, table, dialect))
+    for name in seen.tables.keys() - store.tables.keys():
+        advisor.remove_table(name)
+    if seen.views != store.views:
+        for name, view in seen.views.items():
+            if store.views.get(name) is not view:
+                advisor.remove_table(name)
+                if name in store.tables:  # the view no longer shadows the table
+                    advisor.replace_table(_table(name, store.tables[name], dialect))
+        for name, view in store.views.items():
+            made = _view(name, view, dialect) if seen.views.get(name) is not view else None
+            if made is not None:
+                advisor.replace_table(made)
+    seen.tables, seen.views = dict(store.tables), dict(store.views)
 
 
 _ADVISORS = _Advisors()

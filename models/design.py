@@ -257,7 +257,7 @@ class Design:
                 f"'{element_id}' is a {kind_of(old).value}; it cannot become a "
                 f"{new_kind.value if new_kind else type(element).__name__}"
             )
-        if old == element:
+        if _same(old, element):
             return
         self._graph.nodes[element_id]["element"] = element
         self._emit(ElementChanged(element_id, old, element))
@@ -292,7 +292,7 @@ class Design:
         old = self.relation(relation.source, relation.target, relation.kind)
         if old is None:
             raise ModelError(f"no relation {relation.id} to change")
-        if old == relation:
+        if _same(old, relation):
             return
         self._graph.edges[relation.source, relation.target, relation.kind]["relation"] = relation
         self._emit(RelationChanged(old, relation))
@@ -403,3 +403,9 @@ def relation_attrs(relation: Relation) -> dict[str, Any]:
         for name in relation.__dataclass_fields__
         if name not in ("kind", "source", "target")
     }
+
+
+def _same(old: object, new: object) -> bool:
+    """Equal *and* in the same order: dict equality ignores order, and reordering named
+    records (alerts, failure modes) is a real change that saves differently."""
+    return old == new and repr(old) == repr(new)

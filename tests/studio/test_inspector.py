@@ -335,12 +335,6 @@ def test_alerts_add_rename_edit_reorder_remove(
     assert alerts.list.count() == 0 and api(document).monitoring is None
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Design.replace_element ignores an element equal to the "
-    "old one, and dict equality ignores order: reordering named records needs "
-    "an order-aware comparison in models/design.py",
-)
 def test_records_reorder(panel: InspectorPanel, document: Document) -> None:
     panel.show_element("api")
     modes = records(panel, "failure_modes")

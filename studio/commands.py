@@ -17,6 +17,7 @@ from models.elements import ChecksConfig, Decision, Element, Relation, RelationK
 
 __all__ = [
     "AddElement",
+    "AddElements",
     "AddRelation",
     "EditElement",
     "EditRelation",
@@ -53,6 +54,45 @@ class AddElement(QUndoCommand):
 
     def undo(self) -> None:
         self.design.remove_element(self.element_id)
+
+
+class AddElements(QUndoCommand):
+    """Add elements, the relations among them and their positions as one step (paste).
+
+    Undo removes the relations first, then the elements (their positions go with them).
+    """
+
+    def __init__(self, design: Design, elements: Mapping[str, Element],
+                 relations: Iterable[Relation] = (), positions: Mapping[str, Point] | None = None,
+                 text: str = "") -> None:
+        self.elements = dict(elements)
+        self.relations = tuple(relations)
+        self.positions = dict(positions or {})
+        count = len(self.elements)
+        super().__init__(text or (f"Add {next(iter(self.elements))}" if count == 1
+                                  else f"Add {count} elements"))
+        self.design = design
+
+    def redo(self) -> None:
+        added: list[str] = []
+        try:
+            for element_id, element in self.elements.items():
+                self.design.add_element(element_id, element)
+                added.append(element_id)
+            for relation in self.relations:
+                self.design.add_relation(relation)
+        except Exception:
+            for element_id in reversed(added):  # a refused paste leaves the design as it was
+                self.design.remove_element(element_id)
+            raise
+        if self.positions:
+            self.design.set_positions(self.positions)
+
+    def undo(self) -> None:
+        for relation in reversed(self.relations):
+            self.design.remove_relation(*relation.key)
+        for element_id in reversed(self.elements):
+            self.design.remove_element(element_id)
 
 
 class RemoveElement(QUndoCommand):

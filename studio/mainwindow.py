@@ -40,17 +40,20 @@ from PySide6.QtWidgets import (
 
 from models.elements import ElementKind, RelationKind
 from models.io import LoadError, SaveError, write_atomic
-from studio import recovery
+from studio import clipboard, recovery
 from studio.canvas import style
 from studio.canvas.scene import DiagramScene, finding_target
 from studio.canvas.view import DiagramView, kind_mime
-from studio.commands import SetPositions
+from studio.commands import RemoveElements, SetPositions
 from studio.document import Document
-from studio.layout import layered_layout
+from studio.layout import DOT_MAX_ELEMENTS, layered_layout
+from studio.layout import auto_layout as compute_layout
 from studio.panels.inspector import InspectorPanel
 from studio.panels.outline import OutlinePanel
 from studio.panels.problems import ProblemsPanel
 from studio.reference import format_reference, rule_reference
+from studio.review import ReviewBar, review_report
+from studio.workers import CancelToken, Task, run_with_progress, snapshot
 
 __all__ = ["FILE_FILTER", "MainWindow", "load_problems_text", "sample_paths"]
 
@@ -133,7 +136,14 @@ class MainWindow(QMainWindow):
         self.tabs.setDocumentMode(True)
         self.tabs.setTabsClosable(True)
         self.tabs.setMovable(True)
-        self.tabs.addTab(self.view, "Architecture")
+        self.review_bar = ReviewBar()
+        self.canvas_page = QWidget()
+        page = QVBoxLayout(self.canvas_page)
+        page.setContentsMargins(0, 0, 0, 0)
+        page.setSpacing(0)
+        page.addWidget(self.review_bar)
+        page.addWidget(self.view, 1)
+        self.tabs.addTab(self.canvas_page, "Architecture")
         self.tabs.tabBar().setTabButton(0, self.tabs.tabBar().ButtonPosition.RightSide, None)
         self.tabs.tabCloseRequested.connect(self.close_tab)
         self.setCentralWidget(self.tabs)
@@ -152,6 +162,7 @@ class MainWindow(QMainWindow):
         self._autosave = QTimer(self, interval=AUTOSAVE_MS)
         self._autosave.timeout.connect(self.autosave)
         self._autosave.start()
+        self.task: Task | None = None  # the running auto-layout or export
         self._fit_to_screen()
         self._restore_settings()
         self.set_document(document or Document(parent=self))
@@ -199,6 +210,14 @@ class MainWindow(QMainWindow):
         self.redo_action.setShortcuts(key.Redo)
         self.delete_action = a("&Delete", self.delete_selection, key.Delete,
                                "Delete the selection and its relations")
+        self.cut_action = a("Cu&t", self.cut, key.Cut,
+                            "Move the selected elements and their relations to the clipboard")
+        self.copy_action = a("&Copy", self.copy, key.Copy,
+                             "Copy the selected elements and the relations among them")
+        self.paste_action = a("&Paste", self.paste, key.Paste,
+                              "Add the clipboard's elements under new ids")
+        self.duplicate_action = a("D&uplicate", self.duplicate, "Ctrl+D",
+                                  "Copy the selected elements next to themselves")
         self.select_all_action = a("Select &All", self.select_all, key.SelectAll)
         self.find_action = a("&Find…", self.find, key.Find, "Find an element by name or id")
         self.rename_action = a("Re&name", lambda: self.view.rename_selected(), "F2")
@@ -210,7 +229,15 @@ class MainWindow(QMainWindow):
         self.fit_action = a("&Fit to Window", self.view.fit, "Ctrl+0")
         self.actual_size_action = a("&Actual Size (100%)", self.view.reset_zoom, "Ctrl+1")
         self.layout_action = a("Auto-&Layout", self.auto_layout, "Ctrl+L",
-                               "Arrange the elements in layers (one undo step)")
+                               "Arrange the elements with Graphviz, or in layers (one undo "
+                               "step)")
+        self.summary_action = a("Review &Summary", self._toggle_summary,
+                                tip="Show the counts of the latest review above the canvas")
+        self.summary_action.setCheckable(True)
+        self.summary_action.setChecked(self.settings.value("view/reviewSummary", True,
+                                                           type=bool))
+        self.report_action = a("Export Review &Report…", self.export_review_report,
+                               tip="Write the design document with its quality review")
         self.about_action = a("&About archstudio", self.about)
         self.format_action = a("&Format Reference", lambda: self.show_reference(
             "Format reference", format_reference()))
@@ -231,13 +258,17 @@ class MainWindow(QMainWindow):
         file.addActions([self.save_action, self.save_as_action])
         self.export_menu = file.addMenu("&Export")
         self._fill_export_menu()
+        file.addAction(self.report_action)
         file.addSeparator()
         file.addActions([self.close_action, self.quit_action])
         edit = bar.addMenu("&Edit")
         self.menus["edit"] = edit
         edit.addActions([self.undo_action, self.redo_action])
         edit.addSeparator()
-        edit.addActions([self.delete_action, self.rename_action, self.select_all_action])
+        edit.addActions([self.cut_action, self.copy_action, self.paste_action,
+                         self.duplicate_action, self.delete_action])
+        edit.addSeparator()
+        edit.addActions([self.rename_action, self.select_all_action])
         edit.addSeparator()
         edit.addActions([self.connect_action, self.find_action])
         view = bar.addMenu("&View")
@@ -247,6 +278,7 @@ class MainWindow(QMainWindow):
         view.addSeparator()
         view.addAction(self.layout_action)
         view.addSeparator()
+        view.addAction(self.summary_action)
         panels = view.addMenu("&Panels")
         for dock in self.docks.values():
             panels.addAction(dock.toggleViewAction())
@@ -323,11 +355,16 @@ class MainWindow(QMainWindow):
     def _connect_panels(self) -> None:
         self.outline.selection_changed.connect(self._outline_selected)
         self.problems.element_activated.connect(self.reveal)
+        self.review_bar.save_as_requested.connect(self.save_as)
+        self.review_bar.report_requested.connect(self.export_review_report)
+        QGuiApplication.clipboard().dataChanged.connect(self._update_edit_actions)
 
     # ------------------------------------------------------------------ documents
 
-    def set_document(self, document: Document) -> None:
-        """Show ``document`` (the previous one is closed without asking)."""
+    def set_document(self, document: Document, fit: bool = True) -> None:
+        """Show ``document`` (the previous one is closed without asking); ``fit`` zooms to
+        the whole design (a reload keeps the view where it was)."""
+        self.cancel_task()
         old_scene, old_document = self.scene, self.document
         self.close_editor_tabs()
         if old_document is not None:
@@ -345,8 +382,11 @@ class MainWindow(QMainWindow):
         document.modified_changed.connect(self._update_title)
         document.path_changed.connect(self._update_title)
         document.findings_changed.connect(self._update_counts)
+        document.changed_on_disk.connect(self._file_changed_on_disk)
         for panel in (self.inspector, self.outline, self.problems):
             panel.set_document(document)
+        self.review_bar.set_document(document, self.summary_action.isChecked())
+        document.watch()
         self._apply_read_only(document.read_only)
         self._update_title()
         self._update_counts()
@@ -358,7 +398,8 @@ class MainWindow(QMainWindow):
             recovery.clear_autosave(old_document)
             old_document.deleteLater()
         self.document_changed.emit(document)
-        QTimer.singleShot(0, self.view.fit)
+        if fit:
+            QTimer.singleShot(0, self.view.fit)
 
     # ------------------------------------------------------------------ editor tabs
 
@@ -397,6 +438,19 @@ class MainWindow(QMainWindow):
             action.setEnabled(not read_only)
         for button in self.palette_buttons.values():
             button.setEnabled(not read_only)
+        self._update_edit_actions()
+
+    def _update_edit_actions(self) -> None:
+        """Cut/Copy/Duplicate need a selection, Paste a design on the clipboard; nothing
+        that edits is enabled in a read-only document (Copy is: it only reads)."""
+        editable = self.document is not None and not self.document.read_only
+        selected = bool(self.selected_ids())
+        self.copy_action.setEnabled(selected)
+        self.cut_action.setEnabled(editable and selected)
+        self.duplicate_action.setEnabled(editable and selected)
+        mime = QGuiApplication.clipboard().mimeData()
+        pasteable = mime is not None and (mime.hasFormat(clipboard.DESIGN_MIME) or mime.hasText())
+        self.paste_action.setEnabled(editable and pasteable)
 
     def maybe_save(self) -> bool:
         """Ask Save / Discard / Cancel when there are unsaved changes; True to go on."""
@@ -453,7 +507,61 @@ class MainWindow(QMainWindow):
             return False
         if document.path is None or document.read_only:
             return self.save_as()
+        if document.disk_conflict() and not self._confirm_overwrite(document.path):
+            return False
         return self._save_to(document.path)
+
+    def _confirm_overwrite(self, path: Path) -> bool:
+        """The file changed on disk since it was opened: overwrite it only if the user says."""
+        answer = QMessageBox.warning(
+            self, "File changed on disk",
+            f"“{path.name}” was changed on disk after you opened it (by another program or "
+            "a version-control checkout).\n\nOverwrite it with your version? The other "
+            "changes will be lost. Choose Save As… to keep both.",
+            QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel)
+        return answer == QMessageBox.StandardButton.Save
+
+    def _file_changed_on_disk(self) -> None:
+        """A clean document reloads silently; a modified one asks what to do."""
+        document = self.document
+        if document is None or document.path is None or self.sender() is not document:
+            return
+        if document.modified:
+            box = QMessageBox(QMessageBox.Icon.Warning, "File changed on disk",
+                              f"“{document.display_name}” was changed on disk, and you have "
+                              "unsaved changes.", parent=self)
+            box.setInformativeText("Reload it and discard your changes, or keep your "
+                                   "version (saving will then ask before overwriting the file)?")
+            reload = box.addButton("Reload (discard changes)",
+                                   QMessageBox.ButtonRole.DestructiveRole)
+            box.addButton("Keep mine", QMessageBox.ButtonRole.RejectRole)
+            box.exec()
+            if box.clickedButton() is not reload:
+                document.keep_mine()
+                return
+        self.reload()
+
+    def reload(self) -> bool:
+        """Read the document's file again, keeping the view's zoom and position."""
+        document = self.document
+        if document is None or document.path is None:
+            return False
+        try:
+            fresh = Document.open(document.path, read_only=document.read_only, parent=self)
+        except (LoadError, OSError) as exc:
+            self.statusBar().showMessage(f"{document.display_name} changed on disk but cannot "
+                                         f"be read: {str(exc).splitlines()[0]}", 8000)
+            document.keep_mine()
+            return False
+        centre = self.view.mapToScene(self.view.viewport().rect().center())
+        zoom, selected = self.view.zoom, self.selected_ids()
+        self.set_document(fresh, fit=False)
+        self.view.set_zoom(zoom)
+        self.view.centerOn(centre)
+        self.scene.select_ids(selected)
+        self.statusBar().showMessage(f"Reloaded {fresh.display_name}: it changed on disk", 6000)
+        return True
 
     def save_as(self) -> bool:
         """Save under a new name; a read-only review becomes an editable copy."""
@@ -496,7 +604,9 @@ class MainWindow(QMainWindow):
         if not self.maybe_save():
             event.ignore()
             return
+        self.cancel_task()
         if self.document is not None:
+            self.document.close()
             recovery.clear_autosave(self.document)
         self._save_settings()
         event.accept()
@@ -507,6 +617,58 @@ class MainWindow(QMainWindow):
         """Delete the canvas selection (one undo step)."""
         if self.scene is not None:
             self.scene.delete_selection()
+
+    def copy(self) -> bool:
+        """Put the selected elements and the relations among them on the clipboard."""
+        ids = self.selected_ids()
+        if self.document is None or not ids:
+            return False
+        part = clipboard.selection_design(self.document.design, ids)
+        QGuiApplication.clipboard().setMimeData(clipboard.to_mime(part))
+        self.statusBar().showMessage(f"Copied {len(ids)} element{'s' * (len(ids) != 1)}", 3000)
+        return True
+
+    def cut(self) -> bool:
+        """Copy, then delete the selection and its relations (one undo step)."""
+        if not self._editable() or not self.copy():
+            return False
+        command = RemoveElements(self.document.design, self.selected_ids())
+        command.setText(f"Cut {command.text().removeprefix('Delete ')}")
+        return self.scene.push(command)
+
+    def paste(self) -> list[str]:
+        """Add the clipboard's elements under fresh ids and select them (one undo step)."""
+        part = clipboard.design_from_mime(QGuiApplication.clipboard().mimeData())
+        if part is None:
+            self.statusBar().showMessage("The clipboard holds no design elements", 4000)
+            return []
+        return self._add_copies(part, "Paste")
+
+    def duplicate(self) -> list[str]:
+        """Copy the selected elements next to themselves, leaving the clipboard alone."""
+        ids = self.selected_ids()
+        if self.document is None or not ids:
+            return []
+        return self._add_copies(clipboard.selection_design(self.document.design, ids),
+                                "Duplicate")
+
+    def _add_copies(self, part: Any, verb: str) -> list[str]:
+        if not self._editable():
+            return []
+        centre = self.view.mapToScene(self.view.viewport().rect().center())
+        command = clipboard.paste_command(self.document.design, part,
+                                          (centre.x(), centre.y()), verb)
+        count = len(command.elements)
+        command.setText(f"{verb} {next(iter(command.elements))}" if count == 1
+                        else f"{verb} {count} elements")
+        if not self.scene.push(command):
+            return []
+        self.scene.select_ids(command.elements)
+        return list(command.elements)
+
+    def _editable(self) -> bool:
+        return (self.document is not None and not self.document.read_only
+                and self.scene is not None)
 
     def select_all(self) -> None:
         """Select every element."""
@@ -542,21 +704,61 @@ class MainWindow(QMainWindow):
         chosen = menu.exec(pos)
         return chosen.data() if chosen else None
 
-    def auto_layout(self) -> None:
-        """Lay the design out in layers (one undo step), then fit it in the window."""
-        if self.document is None or self.document.read_only:
+    def auto_layout(self) -> Task | None:
+        """Lay the design out in a worker (Graphviz ``dot`` when installed and the design is
+        not huge, the layered layout otherwise); the result is one undo step.
+
+        The worker reads a snapshot; if the elements changed meanwhile, positions of elements
+        that no longer exist are dropped and new ones keep theirs.
+        """
+        if not self._editable() or self.task is not None or not len(self.document.design):
+            return None
+        design, size = snapshot(self.document.design), (style.ELEMENT_WIDTH, style.ELEMENT_HEIGHT)
+
+        def work(token: CancelToken) -> dict[str, tuple[float, float]]:
+            token.progress(0, 0, f"Laying out {len(design)} elements…")
+            if len(design) > DOT_MAX_ELEMENTS:
+                return layered_layout(design)
+            return compute_layout(design, size, token.add_process)
+
+        return self._start_task("Auto-layout…", work, self._apply_layout)
+
+    def _apply_layout(self, positions: dict[str, tuple[float, float]]) -> None:
+        design = self.document.design if self.document else None
+        positions = {eid: pos for eid, pos in positions.items() if design and eid in design}
+        if design is None or not positions:
             return
-        positions = layered_layout(self.document.design)
-        if positions:
-            self.document.undo_stack.push(SetPositions(self.document.design, positions))
-            self.view.fit()
+        self.document.undo_stack.push(SetPositions(design, positions))
+        self.view.fit()
+
+    def _start_task(self, title: str, work: Any, done: Any) -> Task:
+        def failed(error: BaseException) -> None:
+            QMessageBox.critical(self, title.rstrip("…"), f"{title.rstrip('…')} failed: {error}")
+
+        task = run_with_progress(self, title, work, done, failed)
+        self.task = task
+        task.ended.connect(lambda: setattr(self, "task", None))
+        task.cancelled.connect(lambda: self.statusBar().showMessage(
+            f"{title.rstrip('…')} cancelled", 4000))
+        return task
+
+    def cancel_task(self) -> None:
+        """Cancel the running auto-layout or export (its result is dropped)."""
+        if self.task is not None:
+            self.task.cancel()
 
     # ------------------------------------------------------------------ selection sync
 
     def _scene_selected(self) -> None:
         ids = self.scene.selected_element_ids() if self.scene else []
-        self.inspector.show_element(ids[0] if len(ids) == 1 else None, len(ids))
+        keys = self.scene.selected_relation_keys() if self.scene else []
+        show_relation = getattr(self.inspector, "show_relation", None)
+        if not ids and len(keys) == 1 and show_relation is not None:
+            show_relation(keys[0])
+        else:
+            self.inspector.show_element(ids[0] if len(ids) == 1 else None, len(ids))
         self.outline.select_ids(ids)
+        self._update_edit_actions()
 
     def _outline_selected(self, ids: list[str]) -> None:
         if self.scene is None:
@@ -602,27 +804,49 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------ export
 
-    def export(self, exporter: Any) -> None:
-        """Run ``exporter`` and write its files into a folder the user picks."""
-        from exporters.base import ExportError, ExportOptions
+    def export(self, exporter: Any, folder: str | None = None) -> Task | None:
+        """Run ``exporter`` in a worker and write its files into a folder the user picks.
 
-        folder = QFileDialog.getExistingDirectory(self, f"Export {exporter.title} to")
+        The exporter reads a snapshot, so the user can keep working; Cancel drops the result
+        before anything is written (files are written atomically, one by one, after it).
+        """
+        from exporters.base import ExportOptions
+
+        if self.document is None or self.task is not None:
+            return None
+        folder = folder or QFileDialog.getExistingDirectory(self, f"Export {exporter.title} to")
         if not folder:
-            return
+            return None
         review = self.document.findings if getattr(exporter, "needs_review", False) else ()
-        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        try:
-            files = exporter.export(self.document.design, ExportOptions(review=review))
-            for relative, content in files.items():
-                target = Path(folder) / relative
-                target.parent.mkdir(parents=True, exist_ok=True)
-                write_atomic(target, content.encode() if isinstance(content, str) else content)
-        except (ExportError, OSError) as exc:
-            QGuiApplication.restoreOverrideCursor()
-            QMessageBox.critical(self, "Export failed", str(exc))
-            return
-        QGuiApplication.restoreOverrideCursor()
-        self.statusBar().showMessage(f"Exported {len(files)} file(s) to {folder}", 6000)
+        design, options = snapshot(self.document.design), ExportOptions(review=tuple(review))
+        return self._start_task(f"Exporting {exporter.title}…",
+                                lambda token: write_files(token, Path(folder),
+                                                          lambda: exporter.export(design,
+                                                                                  options)),
+                                lambda count: self._exported(count, folder))
+
+    def export_review_report(self, folder: str | None = None) -> Task | None:
+        """Write the design document with its quality review into a folder the user picks."""
+        if self.document is None or self.task is not None:
+            return None
+        folder = folder or QFileDialog.getExistingDirectory(self, "Export review report to")
+        if not folder:
+            return None
+        design, findings = snapshot(self.document.design), tuple(self.document.findings)
+        return self._start_task("Exporting the review report…",
+                                lambda token: write_files(token, Path(folder),
+                                                          lambda: review_report(design,
+                                                                                findings)),
+                                lambda count: self._exported(count, folder))
+
+    def _exported(self, count: int, folder: str) -> None:
+        self.statusBar().showMessage(f"Exported {count} file{'s' * (count != 1)} to {folder}",
+                                     6000)
+
+    def _toggle_summary(self, on: bool) -> None:
+        self.settings.setValue("view/reviewSummary", on)
+        if self.document is not None:
+            self.review_bar.set_document(self.document, on)
 
     # ------------------------------------------------------------------ help
 
@@ -687,6 +911,20 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(geometry)
         if isinstance(state, QByteArray):
             self.restoreState(state)
+
+
+def write_files(token: CancelToken, folder: Path, produce: Any) -> int:
+    """Run ``produce()`` (an exporter) and write its ``{path: content}`` atomically under
+    ``folder``, unless cancelled first; returns the number of files (worker side)."""
+    token.progress(0, 0, "Generating…")
+    files = produce()
+    token.check()
+    for done, (relative, content) in enumerate(sorted(files.items()), 1):
+        target = folder / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(target, content.encode("utf-8") if isinstance(content, str) else content)
+        token.progress(done, len(files), f"Writing {relative}")
+    return len(files)
 
 
 def show_load_problems(parent: QWidget | None, path: Path, error: LoadError) -> None:

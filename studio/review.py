@@ -1,0 +1,156 @@
+"""Review mode's summary: findings counted by severity and by rule group, above the canvas.
+
+:class:`ReviewBar` is the strip over the architecture canvas. In review mode (a read-only
+document, e.g. a shipped sample) it starts with a banner — "Review of <sample> — read-only;
+Save As… to make an editable copy" — and always shows the counts of the latest review, which
+follow :attr:`Document.findings_changed`. :func:`review_report` is the design document (the
+``doc`` exporter) with those findings as its quality review.
+"""
+
+from __future__ import annotations
+
+import html
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from studio.document import Document
+
+__all__ = ["SEVERITIES", "ReviewBar", "ReviewCounts", "review_counts", "review_report"]
+
+SEVERITIES = ("error", "warning", "info")
+_SEVERITY_COLOURS = {"error": "#d64545", "warning": "#c98a0b", "info": "#3d7bd9"}
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewCounts:
+    """Findings by severity (``error``, ``warning``, ``info``) and by rule group."""
+
+    by_severity: dict[str, int]
+    by_group: dict[str, int]
+
+    @property
+    def total(self) -> int:
+        """Every finding."""
+        return sum(self.by_severity.values())
+
+
+def _rule_groups() -> dict[str, str]:
+    """Each rule's code -> its first (primary) group."""
+    try:
+        from checks.registry import RULES
+    except ImportError:
+        return {}
+    return {rule.code: (rule.groups[0] if rule.groups else "other") for rule in RULES}
+
+
+def review_counts(findings: Iterable[Any]) -> ReviewCounts:
+    """Count ``findings`` by severity and by their rule's primary group (largest first)."""
+    groups = _rule_groups()
+    severities: Counter[str] = Counter()
+    by_group: Counter[str] = Counter()
+    for finding in findings:
+        severities[getattr(finding.severity, "value", str(finding.severity))] += 1
+        by_group[groups.get(finding.code, "other")] += 1
+    ordered = sorted(by_group.items(), key=lambda item: (-item[1], item[0]))
+    return ReviewCounts({s: severities[s] for s in SEVERITIES}, dict(ordered))
+
+
+def review_report(design: Any, findings: Sequence[Any]) -> dict[str, str | bytes]:
+    """The design document with ``findings`` as its quality review: ``{path: content}``."""
+    from exporters.base import ExportOptions
+    from exporters.registry import get_exporter
+
+    return get_exporter("doc").export(design, ExportOptions(review=tuple(findings)))
+
+
+class ReviewBar(QWidget):
+    """The review banner (review mode) and the counts of the latest review.
+
+    Signals:
+        save_as_requested(): the banner's "Save As…" button.
+        report_requested(): the "Export Review Report…" button.
+    """
+
+    save_as_requested = Signal()
+    report_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("reviewBar")
+        self.document: Document | None = None
+        self.banner = QFrame(objectName="reviewBanner")
+        self.banner_label = QLabel()
+        self.banner_label.setTextFormat(Qt.TextFormat.RichText)
+        save_as = QPushButton("Save As…")
+        save_as.setToolTip("Save an editable copy of this design")
+        save_as.clicked.connect(self.save_as_requested)
+        row = QHBoxLayout(self.banner)
+        row.setContentsMargins(10, 5, 6, 5)
+        row.addWidget(self.banner_label, 1)
+        row.addWidget(save_as)
+        self.summary = QFrame(objectName="reviewSummary")
+        self.summary_label = QLabel()
+        self.summary_label.setTextFormat(Qt.TextFormat.RichText)
+        self.report_button = QPushButton("Export Review Report…")
+        self.report_button.setFlat(True)
+        self.report_button.clicked.connect(self.report_requested)
+        line = QHBoxLayout(self.summary)
+        line.setContentsMargins(10, 3, 6, 3)
+        line.addWidget(self.summary_label, 1)
+        line.addWidget(self.report_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.banner)
+        layout.addWidget(self.summary)
+        self._style()
+        self.counts = review_counts(())
+
+    def _style(self) -> None:
+        self.banner.setStyleSheet(
+            "#reviewBanner { background: palette(highlight); }"
+            "#reviewBanner QLabel { color: palette(highlighted-text); }")
+        self.summary.setStyleSheet(
+            "#reviewSummary { background: palette(alternate-base);"
+            " border-bottom: 1px solid palette(mid); }")
+
+    def set_document(self, document: Document, summary: bool = True) -> None:
+        """Follow ``document``; ``summary`` shows the counts strip outside review mode too."""
+        self.document = document
+        document.findings_changed.connect(self.refresh)
+        stem = document.path.stem if document.path else "Untitled"
+        name = html.escape(document.design.info.name or stem)
+        self.banner_label.setText(
+            f"<b>Review of {name}</b> — read-only; <b>Save As…</b> to make an editable copy")
+        self.banner.setVisible(document.read_only)
+        self.summary.setVisible(document.has_checker and (summary or document.read_only))
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Show the counts of the document's latest review."""
+        document = self.document
+        if document is None:
+            return
+        self.counts = review_counts(document.findings)
+        self.summary_label.setText(_summary_html(self.counts, document.checking))
+
+
+def _summary_html(counts: ReviewCounts, checking: bool) -> str:
+    if checking:
+        return "<i>Checking the design…</i>"
+    if not counts.total:
+        return "<b>Review:</b> no findings"
+    chips = " &nbsp; ".join(
+        f"<span style='color:{_SEVERITY_COLOURS[s]}'>●</span> {n} {_plural(s, n)}"
+        for s, n in counts.by_severity.items())
+    groups = " · ".join(f"{group} {n}" for group, n in counts.by_group.items())
+    return f"<b>Review:</b> &nbsp;{chips} &nbsp;&nbsp;|&nbsp;&nbsp; by group: {groups}"
+
+
+def _plural(severity: str, n: int) -> str:
+    return severity if severity == "info" or n == 1 else f"{severity}s"

@@ -21,6 +21,7 @@ order; tables without any foreign key follow in a grid.
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -155,7 +156,13 @@ def _role(role: QPalette.ColorRole) -> QColor:
 
 def _fonts() -> tuple[QFont, QFont, QFont]:
     """The title, row and marker fonts (from the application font)."""
-    base = QGuiApplication.font()
+    return _fonts_for(QGuiApplication.font().toString())
+
+
+@functools.lru_cache(maxsize=4)
+def _fonts_for(key: str) -> tuple[QFont, QFont, QFont]:
+    base = QFont()
+    base.fromString(key)
     title = QFont(base)
     title.setBold(True)
     row = QFont(base)
@@ -194,7 +201,7 @@ class TableItem(QGraphicsObject):
 
     def __init__(self, name: str, table: Table) -> None:
         super().__init__()
-        self.name = name
+        self.name, self.table = name, table
         self.setObjectName(name)
         self.setData(NAME_ROLE, name)
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
@@ -399,6 +406,7 @@ class ErScene(QGraphicsScene):
         design: The design to follow (subscribed until :meth:`detach` or the scene's deletion).
         datastore_id: The datastore shown; a missing or non-SQL datastore shows a note.
         parent: The Qt parent.
+        vertical: Layers top to bottom instead of left to right (for tall, narrow views).
 
     Attributes:
         tables: ``table name -> TableItem``, in design order.
@@ -411,9 +419,10 @@ class ErScene(QGraphicsScene):
 
     rebuilt = Signal()
 
-    def __init__(self, design: Design, datastore_id: str, parent: Any = None) -> None:
+    def __init__(self, design: Design, datastore_id: str, parent: Any = None, *,
+                 vertical: bool = False) -> None:
         super().__init__(parent)
-        self.design, self.datastore_id = design, datastore_id
+        self.design, self.datastore_id, self.vertical = design, datastore_id, vertical
         self.tables: dict[str, TableItem] = {}
         self.foreign_keys: dict[tuple[str, str], ForeignKeyItem] = {}
         self.note: QGraphicsSimpleTextItem | None = None
@@ -450,14 +459,21 @@ class ErScene(QGraphicsScene):
             self.rebuild()
 
     def rebuild(self) -> None:
-        """Recreate every item from the datastore as it is now (selection kept by name)."""
+        """Show the datastore as it is now; items of unchanged tables are kept as they are.
+
+        The selection is kept by table name; connectors and the layout are redone.
+        """
         selected = self.selected_tables()
         self.blockSignals(True)
-        self.clear()
-        self.tables, self.foreign_keys, self.note = {}, {}, None
+        old, self.tables = self.tables, {}
+        for item in [*self.foreign_keys.values(), *([self.note] if self.note else [])]:
+            self.removeItem(item)
+        self.foreign_keys, self.note = {}, None
         tables = self._datastore_tables()
-        if tables is not None:
-            self._build(tables)
+        self._build(tables or {}, old)
+        for name, item in old.items():
+            if self.tables.get(name) is not item:
+                self.removeItem(item)
         self.select_tables(selected)
         self.blockSignals(False)
         self.setSceneRect(self.itemsBoundingRect().adjusted(-40, -40, 40, 40))
@@ -482,10 +498,12 @@ class ErScene(QGraphicsScene):
         self.note.setBrush(style.blend(_role(QPalette.ColorRole.Text),
                                        _role(QPalette.ColorRole.Base), 0.4))
 
-    def _build(self, tables: Mapping[str, Table]) -> None:
+    def _build(self, tables: Mapping[str, Table], old: Mapping[str, TableItem]) -> None:
         for name, table in tables.items():
-            item = TableItem(name, table)
-            self.addItem(item)
+            item = old.get(name)
+            if item is None or item.table != table or _order(item.table) != _order(table):
+                item = TableItem(name, table)
+                self.addItem(item)
             self.tables[name] = item
         self._place(tables)
         for name, table in tables.items():
@@ -496,31 +514,44 @@ class ErScene(QGraphicsScene):
                     self.addItem(connector)
                     self.foreign_keys[(name, fk_name)] = connector
 
+    def set_vertical(self, vertical: bool) -> None:
+        """Lay the layers out top to bottom (``True``) or left to right (the default)."""
+        if vertical != self.vertical:
+            self.vertical = vertical
+            self.rebuild()
+
     def _place(self, tables: Mapping[str, Table]) -> None:
+        """Layers along the main axis, their tables across it (centred), then the loners."""
         layers, alone = table_layers(tables)
-        x = 0.0
-        heights = [self._column_height(layer) for layer in layers]
-        tallest = max(heights, default=0.0)
-        for layer, height in zip(layers, heights, strict=True):
-            x = self._place_column(layer, x, (tallest - height) / 2) + _LAYER_GAP
-        per_column = max(_GRID_COLUMNS_MIN, max((len(layer) for layer in layers), default=0))
-        for start in range(0, len(alone), per_column):
-            x = self._place_column(alone[start:start + per_column], x, 0.0) + _LAYER_GAP * 0.6
+        per_group = max(_GRID_COLUMNS_MIN, max((len(layer) for layer in layers), default=0))
+        groups = layers + [alone[i:i + per_group] for i in range(0, len(alone), per_group)]
+        spans = [self._span(group) for group in groups]
+        widest = max(spans[:len(layers)], default=0.0)
+        main = 0.0
+        for at, (group, span) in enumerate(zip(groups, spans, strict=True)):
+            cross = (widest - span) / 2 if at < len(layers) else 0.0
+            for name in group:
+                self.tables[name].setPos(QPointF(cross, main) if self.vertical
+                                         else QPointF(main, cross))
+                cross += self._size(name)[1] + _ROW_GAP
+            gap = _LAYER_GAP if at < len(layers) else _LAYER_GAP * 0.6
+            main += max(self._size(name)[0] for name in group) + gap
 
-    def _column_height(self, names: list[str]) -> float:
-        return sum(self.tables[n].rect.height() + _ROW_GAP for n in names) - _ROW_GAP
+    def _size(self, name: str) -> tuple[float, float]:
+        """A table's extent along the main axis, then across it."""
+        rect = self.tables[name].rect
+        return (rect.height(), rect.width()) if self.vertical else (rect.width(), rect.height())
 
-    def _place_column(self, names: list[str], x: float, y: float) -> float:
-        width = max(self.tables[n].rect.width() for n in names)
-        for name in names:
-            item = self.tables[name]
-            item.setPos(x, y)
-            y += item.rect.height() + _ROW_GAP
-        return x + width
+    def _span(self, names: list[str]) -> float:
+        return sum(self._size(n)[1] + _ROW_GAP for n in names) - _ROW_GAP
 
     def _selection_changed(self) -> None:
         for connector in self.foreign_keys.values():
             connector.update()
+
+
+def _order(table: Table) -> tuple[str, ...]:
+    return tuple(table.columns)
 
 
 def _tables_of(element: Any) -> Any:
@@ -549,11 +580,13 @@ class ErView(QGraphicsView):
 
     The diagram is fitted (never magnified beyond 100 %) whenever the view is resized or the
     scene rebuilt, until the user zooms with Ctrl+wheel; :meth:`fit` goes back to fitting.
+    With ``follow_shape`` the layers run top to bottom while the view is tall and narrow.
     """
 
-    def __init__(self, scene: ErScene, parent: QWidget | None = None) -> None:
+    def __init__(self, scene: ErScene, parent: QWidget | None = None, *,
+                 follow_shape: bool = False) -> None:
         super().__init__(scene, parent)
-        self.auto_fit = True
+        self.auto_fit, self.follow_shape = True, follow_shape
         self.setRenderHints(QPainter.RenderHint.Antialiasing
                             | QPainter.RenderHint.TextAntialiasing)
         self.setDragMode(QGraphicsView.DragMode.ScrollHandDrag)
@@ -584,6 +617,10 @@ class ErView(QGraphicsView):
 
     def resizeEvent(self, event: Any) -> None:
         super().resizeEvent(event)
+        scene = self.scene()
+        if self.follow_shape and isinstance(scene, ErScene):
+            size = event.size()
+            scene.set_vertical(size.height() > size.width() * 1.2)
         if self.auto_fit:
             self.fit()
 

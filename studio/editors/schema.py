@@ -21,7 +21,15 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import (
+    QItemSelectionModel,
+    QModelIndex,
+    QObject,
+    Qt,
+    QThreadPool,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import QAction, QFontDatabase, QKeySequence, QTextCursor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -46,6 +54,7 @@ from PySide6.QtWidgets import (
 
 from exporters.base import ExportError
 from exporters.ddl import datastore_ddl, engine_label
+from models.design import Design
 from models.elements import Datastore, DatastoreEngine, Table
 from models.events import DesignEvent, ElementAdded, ElementChanged, ElementRemoved
 from studio.commands import EditElement
@@ -70,6 +79,9 @@ __all__ = ["DDL_DELAY_MS", "SchemaEditor", "install", "open_schema_editor"]
 #: Quiet time after the last edit before the DDL preview is regenerated.
 DDL_DELAY_MS = 300
 
+#: Longer DDL previews are shown without syntax highlighting (~35 ms per 1,000 lines).
+HIGHLIGHT_MAX_LINES = 1500
+
 _PARTITION_BY = ("none", "range", "list", "hash")
 _INTERVALS = ("daily", "weekly", "monthly", "quarterly", "yearly")
 _ERROR_STYLE = ("QLabel { background: palette(base); color: #b42318; border: 1px solid #f0b4ae;"
@@ -83,18 +95,24 @@ class SchemaEditor(QWidget):
 
     Signals:
         title_changed(str): the tab title changed (the datastore was renamed).
+        ddl_updated(): the DDL preview shows a new text.
     """
 
     title_changed = Signal(str)
+    ddl_updated = Signal()
 
     def __init__(self, document: Document, store_id: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.document, self.design, self.store_id = document, document.design, store_id
         self.current_table: str | None = None
         self._problems: list[Problem] | None = None
+        self._checked: tuple[Datastore | None, list[Problem]] = (None, [])
         self._source: QWidget | None = None  # the field being typed in (not refreshed)
         self._ddl_timer = QTimer(self, singleShot=True, interval=DDL_DELAY_MS)
         self._ddl_timer.timeout.connect(self.update_ddl)
+        self._ddl_generation = 0
+        self._ddl_jobs = _DdlJobs()  # no parent: it outlives the editor while a job runs
+        self._ddl_jobs.done.connect(self._ddl_done)
         self._build()
         self._title = self.title()
         unsubscribe = self.design.subscribe(self._on_event)
@@ -125,7 +143,11 @@ class SchemaEditor(QWidget):
         """The datastore's problems (computed once per change)."""
         if self._problems is None:
             store = self.store()
-            self._problems = ops.schema_problems(store) if store is not None else []
+            checked, problems = self._checked
+            if store is None:
+                self._problems = []
+            else:
+                self._problems = problems if store is checked else ops.schema_problems(store)
         return self._problems
 
     def title(self) -> str:
@@ -133,25 +155,22 @@ class SchemaEditor(QWidget):
         store = self.store()
         return f"Schema — {(store.name if store is not None else '') or self.store_id}"
 
-    def apply(self, store: Datastore, field: str | None, text: str,
-              via: Datastore | None = None) -> bool:
-        """Push ``store`` as one undo step, unless read-only or it adds a problem.
-
-        ``via`` is passed through on the way when only an order changes (see :class:`_Reorder`).
-        """
+    def apply(self, store: Datastore, field: str | None, text: str) -> bool:
+        """Push ``store`` as one undo step, unless read-only or it adds a problem."""
         current = self.store()
         if self.read_only or current is None:
             self.refuse("This design is read-only." if self.read_only else "The datastore is gone.")
             return False
         before = set(self.problems())
-        added = [p for p in ops.schema_problems(store) if p not in before]
+        after = ops.schema_problems(store)
+        added = [p for p in after if p not in before]
         if added:
             self.refuse("; ".join(str(p) for p in added[:3]))
             return False
         self.message.hide()
-        command = EditElement(self.design, self.store_id, store, field=field, text=text) \
-            if via is None else _Reorder(self.design, self.store_id, store, via, text)
-        self.document.undo_stack.push(command)
+        self._checked = (store, after)  # the refresh that follows reuses them
+        self.document.undo_stack.push(
+            EditElement(self.design, self.store_id, store, field=field, text=text))
         return True
 
     def refuse(self, message: str) -> None:
@@ -245,8 +264,7 @@ class SchemaEditor(QWidget):
                                          | QAbstractItemView.EditTrigger.EditKeyPressed)
         header = self.tables_view.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for column in (1, 2):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         self.tables_view.selectionModel().currentRowChanged.connect(self._table_row_changed)
         return _pane("Tables", self._toolbar(self.add_table_action, self.delete_table_action),
                      self.tables_view)
@@ -263,10 +281,8 @@ class SchemaEditor(QWidget):
         self.read_only_note.setStyleSheet(_NOTE_STYLE)
         layout.addWidget(self.read_only_note)
         layout.addWidget(self.message)
-        forms = QHBoxLayout()
-        forms.addWidget(self._table_form(), 3)
-        forms.addWidget(self._partition_form(), 2)
-        layout.addLayout(forms)
+        layout.addWidget(self._table_form())
+        layout.addWidget(self._partition_form())
         grids = QSplitter(Qt.Orientation.Vertical)
         grids.addWidget(self._columns_pane())
         grids.addWidget(self._indexes_pane())
@@ -298,10 +314,11 @@ class SchemaEditor(QWidget):
         self.table_widgets: list[QWidget] = [self.name_edit, self.rows_edit, self.growth_edit,
                                              self.retention_edit, self.comment_edit,
                                              self.archival_edit]
-        return _grid_box("Table", [("Name", self.name_edit), ("Rows", self.rows_edit),
-                                   ("Comment", self.comment_edit), ("Growth", self.growth_edit),
-                                   ("Archival", self.archival_edit),
-                                   ("Retention", self.retention_edit)], (5, 2))
+        return _grid_box("Table", [[("Name", self.name_edit), ("Rows", self.rows_edit),
+                                    ("Growth", self.growth_edit),
+                                    ("Retention", self.retention_edit)],
+                                   [("Comment", self.comment_edit)],
+                                   [("Archival", self.archival_edit)]], (4, 2, 3, 2))
 
     def _partition_form(self) -> QGroupBox:
         self.partition_by = QComboBox()
@@ -317,10 +334,11 @@ class SchemaEditor(QWidget):
             lambda _line, text: self._edit_partition("retention", text, _line))
         self.partition_widgets: list[QWidget] = [self.partition_key, self.partition_interval,
                                                  self.partition_retention]
-        return _grid_box("Partitioning", [("By", self.partition_by),
-                                          ("Key", self.partition_key),
-                                          ("Interval", self.partition_interval),
-                                          ("Retention", self.partition_retention)], (1, 1))
+        return _grid_box("Partitioning", [[("By", self.partition_by),
+                                           ("Key", self.partition_key),
+                                           ("Interval", self.partition_interval),
+                                           ("Retention", self.partition_retention)]],
+                         (2, 4, 3, 2))
 
     def _combo(self, field: str, tip: str) -> QComboBox:
         combo = QComboBox()
@@ -377,7 +395,7 @@ class SchemaEditor(QWidget):
         self.side_tabs.setDocumentMode(True)
         self.er_scene = ErScene(self.design, self.store_id, self)
         self.er_scene.selectionChanged.connect(self._diagram_selected)
-        self.er_view = ErView(self.er_scene)
+        self.er_view = ErView(self.er_scene, follow_shape=True)
         self.fit_action = self._action("Fit", self.er_view.fit, "Show the whole diagram",
                                        "zoom-fit-best")
         zoom_in = self._action("Zoom in", lambda: self.er_view.zoom(1.25), "Zoom in",
@@ -464,6 +482,7 @@ class SchemaEditor(QWidget):
         for line, text in texts.items():
             if line is not self._source and line.text() != text:
                 line.setText(text)
+                line.setCursorPosition(0)  # long comments show their start
         self._refresh_partition(table)
 
     def _refresh_partition(self, table: Table | None) -> None:
@@ -475,8 +494,12 @@ class SchemaEditor(QWidget):
                     != columns:
                 self.partition_key.clear()
                 self.partition_key.addItems(columns)
-            self.partition_key.setEditText(part.key if part else "")
-            self.partition_interval.setEditText(part.interval if part else "")
+            for combo, text in ((self.partition_key, part.key if part else ""),
+                                (self.partition_interval, part.interval if part else "")):
+                combo.setEditText(text)
+                line = combo.lineEdit()
+                if line is not None:
+                    line.setCursorPosition(0)
 
     def _refresh_enabled(self) -> None:
         editable = not self.read_only
@@ -664,9 +687,7 @@ class SchemaEditor(QWidget):
         columns = ops.move_key(table.columns, column, step)
         if list(columns) != list(table.columns):
             new = ops.with_table(store, name, replace(table, columns=columns))
-            via = ops.with_table(store, name, replace(
-                table, columns={k: v for k, v in columns.items() if k != column}))
-            if self.apply(new, None, f"Move column {name}.{column} {_way(step)}", via):
+            if self.apply(new, None, f"Move column {name}.{column} {_way(step)}"):
                 self._select_row(self.columns_view, self.columns_model, column)
 
     # ------------------------------------------------------------------ indexes
@@ -701,8 +722,7 @@ class SchemaEditor(QWidget):
         indexes = ops.move_key(table.indexes, index, step)
         if list(indexes) != list(table.indexes):
             new = ops.with_table(store, name, replace(table, indexes=indexes))
-            via = ops.with_table(store, name, ops.delete_index(table, index))
-            if self.apply(new, None, f"Move index {index} {_way(step)}", via):
+            if self.apply(new, None, f"Move index {index} {_way(step)}"):
                 self._select_row(self.indexes_view, self.indexes_model, index)
 
     def _select_row(self, view: QTableView, model: TableModel, key: str, column: int = 0) -> None:
@@ -719,23 +739,38 @@ class SchemaEditor(QWidget):
     # ------------------------------------------------------------------ previews
 
     def ddl_text(self) -> str:
-        """The datastore's DDL in its dialect, as the DDL exporter writes it."""
-        try:
-            return datastore_ddl(self.design, self.store_id)
-        except ExportError as exc:
-            return f"-- The DDL cannot be generated: {exc}\n"
+        """The datastore's DDL in its dialect, as the DDL exporter writes it (synchronously)."""
+        return _ddl_text(self.design, self.store_id)
 
     def update_ddl(self) -> None:
-        """Regenerate the DDL preview now (edits schedule it ``DDL_DELAY_MS`` later)."""
+        """Regenerate the DDL preview in a worker thread (edits schedule it after a pause).
+
+        The worker reads a snapshot of the datastore; a result overtaken by a newer request is
+        dropped, so the preview always ends on the latest state.
+        """
         self._ddl_timer.stop()
         if self.store() is None:
             return
-        text = self.ddl_text()
-        if text != self.ddl_view.toPlainText():
-            bar = self.ddl_view.verticalScrollBar()
-            position = bar.value()
-            self.ddl_view.setPlainText(text)
-            bar.setValue(position)
+        self._ddl_generation += 1
+        generation, jobs = self._ddl_generation, self._ddl_jobs
+        snapshot, store_id = _ddl_snapshot(self.design, self.store_id), self.store_id
+        QThreadPool.globalInstance().start(
+            lambda: jobs.done.emit(generation, _ddl_text(snapshot, store_id)))
+
+    def _ddl_done(self, generation: int, text: str) -> None:
+        if generation != self._ddl_generation or text == self.ddl_view.toPlainText():
+            return
+        bar = self.ddl_view.verticalScrollBar()
+        position = bar.value()
+        # Highlighting runs in Python block by block: past a few thousand lines it would stall
+        # the window for a second, so a long script is shown plain.
+        highlight = text.count("\n") <= HIGHLIGHT_MAX_LINES
+        document = self.ddl_view.document()
+        if (self.highlighter.document() is document) != highlight:
+            self.highlighter.setDocument(document if highlight else None)
+        self.ddl_view.setPlainText(text)
+        bar.setValue(position)
+        self.ddl_updated.emit()
 
     def _scroll_ddl(self) -> None:
         if not self.current_table:
@@ -751,26 +786,27 @@ class SchemaEditor(QWidget):
 # --------------------------------------------------------------------------- helpers
 
 
-class _Reorder(EditElement):
-    """An :class:`EditElement` that only changes the order of columns or indexes.
+class _DdlJobs(QObject):
+    """Carries DDL texts from the worker threads back to the GUI thread."""
 
-    :meth:`Design.replace_element` ignores a version equal to the current one, and dataclass
-    equality ignores the order of dict keys; so redo and undo first pass through ``via`` (the
-    datastore without the moved item), then set the reordered or original version.
-    """
+    done = Signal(int, str)
 
-    def __init__(self, design: Any, store_id: str, store: Datastore, via: Datastore,
-                 text: str) -> None:
-        super().__init__(design, store_id, store, text=text)
-        self.via = via
 
-    def redo(self) -> None:
-        self.design.replace_element(self.element_id, self.via)
-        super().redo()
+def _ddl_snapshot(design: Design, store_id: str) -> Design:
+    """What the DDL of ``store_id`` depends on (the datastore, the header, the decisions'
+    dates), copied so that a worker thread can read it while the user edits."""
+    snapshot = Design(design.info)
+    snapshot.add_element(store_id, design.element(store_id))
+    for decision_id, decision in design.decisions.items():
+        snapshot.set_decision(decision_id, decision)
+    return snapshot
 
-    def undo(self) -> None:
-        self.design.replace_element(self.element_id, self.via)
-        super().undo()
+
+def _ddl_text(design: Design, store_id: str) -> str:
+    try:
+        return datastore_ddl(design, store_id)
+    except ExportError as exc:
+        return f"-- The DDL cannot be generated: {exc}\n"
 
 
 def _pane(title: str, toolbar: QWidget, body: QWidget) -> QWidget:
@@ -788,19 +824,21 @@ def _pane(title: str, toolbar: QWidget, body: QWidget) -> QWidget:
     return pane
 
 
-def _grid_box(title: str, fields: list[tuple[str, QWidget]],
-              stretch: tuple[int, int]) -> QGroupBox:
-    """A group of labelled fields, two to a row."""
+def _grid_box(title: str, rows: list[list[tuple[str, QWidget]]],
+              stretch: tuple[int, ...]) -> QGroupBox:
+    """A group of labelled fields in rows; a row with one field spans the whole width."""
     box = QGroupBox(title)
     grid = QGridLayout(box)
     grid.setContentsMargins(8, 4, 8, 6)
     grid.setVerticalSpacing(4)
-    for at, (label, widget) in enumerate(fields):
-        row, pair = divmod(at, 2)
-        grid.addWidget(QLabel(label), row, 2 * pair)
-        grid.addWidget(widget, row, 2 * pair + 1)
-    grid.setColumnStretch(1, stretch[0])
-    grid.setColumnStretch(3, stretch[1])
+    width = 2 * max(len(row) for row in rows)
+    for at, fields in enumerate(rows):
+        for pair, (label, widget) in enumerate(fields):
+            grid.addWidget(QLabel(label), at, 2 * pair)
+            span = width - 1 if len(fields) == 1 else 1
+            grid.addWidget(widget, at, 2 * pair + 1, 1, span)
+    for pair, factor in enumerate(stretch):
+        grid.setColumnStretch(2 * pair + 1, factor)
     return box
 
 

@@ -208,7 +208,6 @@ class TablesModel(TableModel):
 
     COLUMNS = (
         GridColumn("Table", "name"),
-        GridColumn("Columns", "count", "info"),
         GridColumn("Rows", "rows", "info", "Estimated rows today"),
     )
 
@@ -220,8 +219,6 @@ class TablesModel(TableModel):
         table = self._table(key)
         if field == "name":
             return key
-        if field == "count":
-            return str(len(table.columns))
         return str(table.rows) if table.rows is not None else ""
 
     def _table(self, key: str) -> Table:
@@ -241,8 +238,10 @@ class TablesModel(TableModel):
     def _problem_data(self, key: str, column: GridColumn, role: int) -> Any:
         found = [p.message for p in self.context.problems() if p.table == key]
         if role == Role.ToolTipRole:
-            comment = self._table(key).comment
-            return "\n".join([*found, *([comment] if comment else [])]) or None
+            table = self._table(key)
+            counts = (f"{key}: {len(table.columns)} columns, {len(table.indexes)} indexes, "
+                      f"{len(table.foreign_keys)} foreign keys")
+            return "\n".join([*found, counts, *([table.comment] if table.comment else [])])
         return _error_brush() if found and column.field == "name" else None
 
     def edit(self, key: str, field: str, value: Any) -> tuple[Datastore, str]:

@@ -142,6 +142,7 @@ def _canonical_type(word: str, dialect: str) -> str:
     return name if usable and not name.startswith("REG") else ""
 
 
+@functools.lru_cache(maxsize=8192)
 def check_type(text: str, dialect: str) -> tuple[str, str]:
     """``(error, warning)`` about a column type written for ``dialect``.
 
@@ -580,14 +581,23 @@ def _expression_problems(text: str, table: Table, dialect: str) -> Iterator[str]
         if text not in table.columns:
             yield f"no column {text}"
         return
+    columns = _columns_in(text, dialect)
+    if columns is None:
+        yield f"cannot read '{text}' as SQL"
+        return
+    for column in columns:
+        if column not in table.columns:
+            yield f"no column {column}"
+
+
+@functools.lru_cache(maxsize=8192)
+def _columns_in(text: str, dialect: str) -> tuple[str, ...] | None:
+    """The columns an SQL expression mentions (sorted), or None when sqlglot cannot read it."""
     try:
         tree = sqlglot.parse_one(text, read=dialect, error_level=ErrorLevel.RAISE)
     except Exception:  # sqlglot raises several error types for what it cannot read
-        yield f"cannot read '{text}' as SQL"
-        return
-    for column in sorted({c.name for c in tree.find_all(exp.Column)}):
-        if column not in table.columns:
-            yield f"no column {column}"
+        return None
+    return tuple(sorted({c.name for c in tree.find_all(exp.Column)}))
 
 
 def _partition_problems(table: Table, dialect: str) -> Iterator[tuple[str, str]]:

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Any
 
 import pytest
 
 from models.design import Design
 from models.elements import Column, Datastore, DatastoreEngine, ForeignKey, Index, Table
 from models.io import load_design
-from studio.editors.er import ErScene, _tables_of, column_markers, table_layers
+from models.units import Count
+from studio.editors.er import ErScene, TableItem, _tables_of, column_markers, table_layers
 from tests.studio.conftest import SAMPLES
 
 
@@ -133,12 +135,23 @@ def test_a_change_of_column_order_counts_as_a_change(scene: ErScene) -> None:
     assert [r.name for r in scene.tables["orders"].rows] == ["user_id", "id"]
 
 
-def test_other_changes_do_not_rebuild(scene: ErScene) -> None:
-    before = scene.tables["orders"]
+def test_other_changes_do_not_rebuild(scene: ErScene, qtbot: Any) -> None:
     store = scene.design.element("db")
-    scene.design.replace_element("db", replace(store, name="Renamed"))
-    scene.design.add_element("other", Datastore(tables={"x": _table()}))
-    assert scene.tables["orders"] is before and "x" not in scene.tables
+    with qtbot.assertNotEmitted(scene.rebuilt):
+        scene.design.replace_element("db", replace(store, name="Renamed"))
+        scene.design.add_element("other", Datastore(tables={"x": _table()}))
+    assert "x" not in scene.tables
+
+
+def test_a_rebuild_keeps_the_items_of_unchanged_tables(scene: ErScene) -> None:
+    before = dict(scene.tables)
+    store = scene.design.element("db")
+    users = replace(store.tables["users"], rows=Count.parse("1M"))
+    scene.design.replace_element("db", replace(store, tables={**store.tables, "users": users}))
+    assert scene.tables["orders"] is before["orders"]
+    assert scene.tables["users"] is not before["users"]
+    assert before["users"].scene() is None and scene.tables["users"].subtitle == "1M rows"
+    assert len([i for i in scene.items() if isinstance(i, TableItem)]) == 5
 
 
 def test_missing_and_non_sql_datastores_show_a_note(qapp: object) -> None:

@@ -416,8 +416,8 @@ def test_the_tab_title_follows_the_datastore_name(editor: SchemaEditor, qtbot: A
 
 
 def test_ddl_preview_follows_edits_after_a_pause(editor: SchemaEditor, qtbot: Any) -> None:
-    assert 'CREATE TABLE "orders"' in editor.ddl_view.toPlainText()
-    assert '"status" VARCHAR(50)' in editor.ddl_view.toPlainText()
+    qtbot.waitUntil(lambda: '"status" VARCHAR(50)' in editor.ddl_view.toPlainText())
+    assert editor.ddl_view.toPlainText() == editor.ddl_text()
     set_cell(editor.columns_model, "status", "Type", "VARCHAR(80)")
     assert '"status" VARCHAR(50)' in editor.ddl_view.toPlainText()  # debounced
     qtbot.waitUntil(lambda: '"status" VARCHAR(80)' in editor.ddl_view.toPlainText(),
@@ -435,7 +435,7 @@ def test_ddl_preview_uses_the_datastore_dialect(qtbot: Any) -> None:
     store_id = next(sid for sid, s in design.datastores() if s.engine.value == "clickhouse")
     widget = SchemaEditor(Document(design, checker_factory=lambda _d: None), store_id)
     qtbot.addWidget(widget)
-    assert "ENGINE=" in widget.ddl_view.toPlainText().replace(" ", "")
+    qtbot.waitUntil(lambda: "ENGINE=" in widget.ddl_view.toPlainText().replace(" ", ""))
     assert "String" in ops.type_vocabulary("clickhouse")
 
 
@@ -529,3 +529,24 @@ def test_type_vocabulary_is_the_dialects() -> None:
 def test_split_list_keeps_commas_inside_brackets() -> None:
     assert ops.split_list("a, coalesce(b, c) DESC,  ,lower(d)") == \
         ("a", "coalesce(b, c) DESC", "lower(d)")
+
+
+def test_a_ddl_result_overtaken_by_a_newer_edit_is_dropped(editor: SchemaEditor,
+                                                          qtbot: Any) -> None:
+    qtbot.waitUntil(lambda: editor.ddl_view.toPlainText() == editor.ddl_text())
+    shown = editor.ddl_view.toPlainText()
+    editor._ddl_done(editor._ddl_generation - 1, "-- stale")
+    assert editor.ddl_view.toPlainText() == shown
+
+
+def test_closing_the_editor_while_its_ddl_is_generated(document: Document, qtbot: Any) -> None:
+    from PySide6.QtCore import QCoreApplication, QEvent, QThreadPool
+
+    editor = SchemaEditor(document, "orders-db")
+    editor.update_ddl()
+    editor.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    assert QThreadPool.globalInstance().waitForDone(10_000)
+    qtbot.wait(20)  # the result arrives with no editor to show it
+    design = document.design
+    design.replace_element("orders-db", ops.add_table(design.element("orders-db"))[0])

@@ -46,7 +46,7 @@ from models.elements import Alternative, Decision, DecisionStatus
 from models.events import DecisionChanged, ElementAdded, ElementRemoved
 from studio.commands import SetDecision
 from studio.document import Document
-from studio.editors.editor_widgets import button_row, colour_dot, tool_button
+from studio.editors.editor_widgets import UndoToDocument, button_row, colour_dot, tool_button
 
 __all__ = ["PREVIEW_DELAY_MS", "STATUS_COLOURS", "DecisionEditor", "EditDecision", "install",
            "next_decision_id", "open_decisions"]
@@ -135,6 +135,11 @@ class DecisionEditor(QWidget):
         self._preview_timer = QTimer(self, singleShot=True, interval=PREVIEW_DELAY_MS)
         self._preview_timer.timeout.connect(self.render_preview)
         self._build()
+        self._undo_filter = UndoToDocument(self)
+        # (the combo box too: key events its line edit declines go on to the combo box)
+        self._undo_filter.watch(self.title, self.status, self.status.lineEdit(), self.date,
+                                self.review, self.deciders, self.context, self.decision,
+                                self.consequences)
         unsubscribe = self.design.subscribe(self._on_event)
         self.destroyed.connect(lambda *_: unsubscribe())
         self.refresh()
@@ -157,7 +162,7 @@ class DecisionEditor(QWidget):
         splitter.setStretchFactor(0, 1)
         splitter.setStretchFactor(1, 3)
         splitter.setStretchFactor(2, 2)
-        splitter.setSizes([230, 520, 330])
+        splitter.setSizes([290, 520, 270])
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(splitter)
@@ -252,6 +257,8 @@ class DecisionEditor(QWidget):
     def _checklist(self, field: str) -> QListWidget:
         checklist = QListWidget()
         checklist.setMaximumHeight(120)
+        checklist.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        checklist.setTextElideMode(Qt.TextElideMode.ElideRight)
         checklist.itemChanged.connect(lambda _i: self._edited(field))
         return checklist
 

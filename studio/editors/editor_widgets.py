@@ -1,15 +1,39 @@
-"""Small widgets the query and decision editors share: list buttons and colour dots."""
+"""Small pieces the query and decision editors share: list buttons, colour dots, and the
+filter that hands Ctrl+Z/Ctrl+Shift+Z in text fields to the document's undo stack."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
-from PySide6.QtWidgets import QHBoxLayout, QToolButton
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QColor, QIcon, QKeyEvent, QKeySequence, QPainter, QPixmap
+from PySide6.QtWidgets import QHBoxLayout, QToolButton, QWidget
 
-__all__ = ["button_row", "colour_dot", "tool_button"]
+__all__ = ["UndoToDocument", "button_row", "colour_dot", "tool_button"]
+
+
+class UndoToDocument(QObject):
+    """Lets Undo/Redo key presses in text fields reach the window's Undo/Redo actions.
+
+    Text widgets claim those shortcuts for their own, per-widget undo; in an editor whose
+    every keystroke is already a (merged) command on the document's stack, that private
+    history would desynchronise the field from the model. The filter declines the shortcut
+    override, so the window's actions (bound to the document's undo stack) handle the key.
+    """
+
+    def watch(self, *widgets: QWidget) -> None:
+        """Filter ``widgets``' events."""
+        for widget in widgets:
+            widget.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent) and (
+                event.matches(QKeySequence.StandardKey.Undo)
+                or event.matches(QKeySequence.StandardKey.Redo)):
+            event.ignore()
+            return True
+        return super().eventFilter(watched, event)
 
 
 def tool_button(text: str, icon: str, tip: str, slot: Callable[[], Any]) -> QToolButton:

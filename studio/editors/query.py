@@ -52,7 +52,7 @@ from models.events import ElementAdded, ElementChanged, ElementRemoved
 from models.units import Rate, UnitError
 from studio.commands import EditElement
 from studio.document import Document
-from studio.editors.editor_widgets import button_row, colour_dot, tool_button
+from studio.editors.editor_widgets import UndoToDocument, button_row, colour_dot, tool_button
 from studio.editors.sql_highlight import SqlHighlighter, error_span
 
 __all__ = ["ADVISE_DELAY_MS", "QueryEditor", "index_from_sql", "install", "open_queries"]
@@ -107,6 +107,8 @@ class QueryEditor(QWidget):
         self._advise_timer = QTimer(self, singleShot=True, interval=ADVISE_DELAY_MS)
         self._advise_timer.timeout.connect(self.advise_now)
         self._build()
+        self._undo_filter = UndoToDocument(self)
+        self._undo_filter.watch(self.sql, self.rate, self.description)
         unsubscribe = self.design.subscribe(self._on_event)
         self.destroyed.connect(lambda *_: unsubscribe())
         self.refresh()

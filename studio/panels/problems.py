@@ -196,9 +196,14 @@ class SuppressionDialog(QDialog):
         form = QFormLayout()
         form.addRow("Reason", self.reason)
         form.addRow("Decision title", self.title)
+        note = QLabel("The finding is suppressed in the review configuration, and an accepted "
+                      "decision record (ADR) cites the reason. Undo removes both.")
+        note.setWordWrap(True)
+        note.setStyleSheet("color: #5b6770;")
         layout = QVBoxLayout(self)
         layout.addWidget(what)
         layout.addLayout(form)
+        layout.addWidget(note)
         layout.addWidget(self.buttons)
         self.resize(560, 320)
 

@@ -6,8 +6,9 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from PySide6.QtCore import QSettings, Qt
-from PySide6.QtGui import QColor
+from PySide6.QtCore import QEvent, QSettings, Qt
+from PySide6.QtGui import QColor, QKeyEvent
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from models.design import Design
@@ -203,3 +204,11 @@ def test_design_menu_opens_the_decisions_tab(qtbot: QtBot, settings: QSettings) 
     action.trigger()
     tab = window.tabs.currentWidget()
     assert isinstance(tab, DecisionEditor) and tab.property("tabKey") == "decisions"
+
+
+def test_undo_keys_in_form_fields_go_to_the_document(editor: DecisionEditor) -> None:
+    for widget in (editor.title, editor.context, editor.status.lineEdit()):
+        event = QKeyEvent(QEvent.Type.ShortcutOverride, Qt.Key.Key_Z,
+                          Qt.KeyboardModifier.ControlModifier)
+        QApplication.sendEvent(widget, event)
+        assert not event.isAccepted()

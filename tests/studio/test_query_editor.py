@@ -6,8 +6,9 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
-from PySide6.QtCore import QSettings, Qt
-from PySide6.QtGui import QColor, QTextCharFormat
+from PySide6.QtCore import QEvent, QSettings, Qt
+from PySide6.QtGui import QColor, QKeyEvent, QTextCharFormat
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from models.design import Design
@@ -244,3 +245,18 @@ def test_design_menu_opens_the_selected_datastores_tab(qtbot: QtBot,
     tab = window.tabs.currentWidget()
     assert isinstance(tab, QueryEditor) and tab.property("tabKey") == "queries:db"
     assert open_queries(window, "db") is tab
+
+
+def test_undo_keys_in_the_sql_editor_go_to_the_document(editor: QueryEditor) -> None:
+    """The text field declines Ctrl+Z (its own history would desynchronise it from the model),
+    so the window's Undo action, bound to the document's stack, receives it."""
+    for key, modifiers in ((Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier),
+                           (Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier
+                            | Qt.KeyboardModifier.ShiftModifier)):
+        event = QKeyEvent(QEvent.Type.ShortcutOverride, key, modifiers)
+        QApplication.sendEvent(editor.sql, event)
+        assert not event.isAccepted()
+    other = QKeyEvent(QEvent.Type.ShortcutOverride, Qt.Key.Key_A,
+                      Qt.KeyboardModifier.ControlModifier)
+    QApplication.sendEvent(editor.sql, other)
+    assert other.isAccepted()  # select-all stays the editor's

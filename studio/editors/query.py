@@ -217,7 +217,7 @@ class QueryEditor(QWidget):
         self.suggestion.setFont(self.sql.font())
         self.suggestion.setFrameShape(QFrame.Shape.StyledPanel)
         self.suggestion.setMaximumHeight(64)
-        SqlHighlighter(self.suggestion.document())
+        self.suggestion_highlighter = SqlHighlighter(self.suggestion.document())
         self.add_index_button = QPushButton("Add index")
         self.add_index_button.setIcon(QIcon.fromTheme("list-add"))
         self.add_index_button.setToolTip("Add the suggested index to the datastore's table "
@@ -410,6 +410,8 @@ class QueryEditor(QWidget):
             self._fill_services()
         finally:
             self._loading = False
+        self.highlighter.set_dialect(self.dialect)
+        self.suggestion_highlighter.set_dialect(self.dialect)
         if self.current is None and self.list.currentItem() is not None:
             self.current = self.list.currentItem().data(Qt.ItemDataRole.UserRole)
         self._show_query()

@@ -184,7 +184,7 @@ def test_preview_renders_the_exported_markdown_debounced(editor: DecisionEditor,
     editor.title.setText("Use NATS")
     editor.title.textEdited.emit("Use NATS")
     assert "Use Kafka" in editor.preview.toPlainText()  # debounced
-    qtbot.waitUntil(lambda: "Use NATS" in editor.preview.toPlainText(), timeout=2000)
+    qtbot.waitUntil(lambda: "Use NATS" in editor.preview.toPlainText(), timeout=5000)
 
 
 def test_read_only_document_disables_the_form(qtbot: QtBot) -> None:

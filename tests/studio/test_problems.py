@@ -48,10 +48,10 @@ def test_suppress_with_a_decision_is_one_undo_step(panel: ProblemsPanel, qtbot: 
     assert decision.context.startswith(finding.message)
     assert decision.decision == "We accept it for the MVP"
     assert decision.concerns == (root,)
-    qtbot.waitUntil(lambda: finding.id not in ids(panel), timeout=3000)
+    qtbot.waitUntil(lambda: finding.id not in ids(panel), timeout=5000)
     document.undo_stack.undo()
     assert finding.id not in design.checks.suppress and did not in design.decisions
-    qtbot.waitUntil(lambda: finding.id in ids(panel), timeout=3000)
+    qtbot.waitUntil(lambda: finding.id in ids(panel), timeout=5000)
     document.undo_stack.redo()
     assert did in design.decisions and finding.id in design.checks.suppress
 

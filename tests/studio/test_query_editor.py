@@ -191,7 +191,7 @@ def test_verdict_for_an_unserved_query(editor: QueryEditor) -> None:
 def test_verdict_follows_typing_after_a_pause(editor: QueryEditor, qtbot: QtBot) -> None:
     editor.sql.setPlainText(UNSERVED)
     assert editor.verdict.indexed  # not yet: debounced
-    qtbot.waitUntil(lambda: not editor.verdict.indexed, timeout=2000)
+    qtbot.waitUntil(lambda: not editor.verdict.indexed, timeout=5000)
 
 
 def test_add_index_is_one_undo_step_that_serves_the_query(editor: QueryEditor) -> None:

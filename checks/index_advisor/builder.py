@@ -25,6 +25,7 @@ from sqlglot import exp
 from checks.index_advisor.canon import canonical
 from checks.index_advisor.graph import Graph, Rel, Sarg, SargKind
 from checks.index_advisor.schema import Schema, Table, normalise_expression
+from checks.index_advisor.simple import simple_graph
 
 VOLATILE = frozenset({"random", "rand", "nextval", "clock_timestamp", "setseed", "uuid"})
 UNRESOLVED = "?"
@@ -700,8 +701,13 @@ def build_graphs(
     Returns:
         The graphs, and the names of every table (or CTE) the statement reads.
     """
+    nested = _has_subquery(statement) if nested is None else nested
+    if not nested:
+        simple = simple_graph(statement, schema)
+        if simple is not None:
+            return [simple[0]], frozenset((simple[1],))
     builder = GraphBuilder(schema)
-    builder.nested = _has_subquery(statement) if nested is None else nested
+    builder.nested = nested
     builder.statement(statement)
     return builder.graphs, frozenset(builder.tables)
 

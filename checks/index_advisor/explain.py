@@ -21,6 +21,7 @@ from checks.index_advisor.graph import (
 )
 
 MAX_IDENTIFIER = 63
+_NO_TEXTS: frozenset[str] = frozenset()
 
 
 def label(rel: Rel) -> str:
@@ -55,15 +56,16 @@ def explain_rel(graph: Graph, rel: Rel, depends_on_others: bool) -> list[str]:
 
 
 def _key_reasons(graph: Graph, rel: Rel, sargs: list[Sarg]) -> list[str]:
-    assert rel.table is not None
-    paths = rel.table.access_paths()
-    usable = usable_indexes(rel.table, graph.texts.get(rel.id, set()), sargs)
+    table = rel.table
+    assert table is not None
+    usable = usable_indexes(table, graph.texts.get(rel.id, _NO_TEXTS), sargs)
     reasons: list[str] = []
     for key in dict.fromkeys(s.key for s in sargs if s.key is not None):
-        leading = [i for i in paths if i.columns[:1] == (key,)]
+        leading = table.leading.get(key, ())
         if not leading:
+            paths = table.access_paths()
             reasons.append(_no_index(key, [i for i in paths if key in i.columns[1:]]))
-        for index in (i for i in leading if i not in usable):
+        for index in (i for i in leading if i.where is not None and i not in usable):
             reasons.append(
                 f"{index.describe()} does not apply: the query does not imply `{index.where}`"
             )
@@ -98,7 +100,7 @@ def suggestion_keys(graph: Graph, rel: Rel) -> list[list[str]]:
     if keys:
         return [keys]
     assert rel.table is not None
-    usable = usable_indexes(rel.table, graph.texts.get(rel.id, set()), sargs)
+    usable = usable_indexes(rel.table, graph.texts.get(rel.id, _NO_TEXTS), sargs)
     branches = [b for s in chosen if s.kind == SargKind.OR for b in s.branches]
     result = [_ordered_keys(list(b)) for b in branches if not any(serves(i, b) for i in usable)]
     result = [k for k in result if k]

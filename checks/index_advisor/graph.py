@@ -334,5 +334,16 @@ def solve(graph: Graph) -> Solution:
         if len(left) == len(pending):
             break
         pending = left
-    unreached = tuple((r, rel_served(graph, r, usable_sargs(graph, r, None))) for r in pending)
+    if not pending:
+        return Solution((), frozenset(used))
+    unreached = tuple((r, _served_alone(graph, r)) for r in pending)
     return Solution(unreached, frozenset(used))
+
+
+def _served_alone(graph: Graph, rel: Rel) -> bool:
+    """Whether ``rel``'s own indexes would do if every relation it joins to were reached.
+
+    Without join-key sargs, that is the search :func:`solve` already failed.
+    """
+    sargs = graph.sargs[rel.id]
+    return any(s.deps for s in sargs) and rel_served(graph, rel, usable_sargs(graph, rel, None))

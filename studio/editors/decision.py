@@ -501,6 +501,8 @@ class DecisionEditor(QWidget):
             same = False
         if not same and edit.text() != text:
             edit.setText(text)
+            if not edit.hasFocus():
+                edit.setCursorPosition(0)  # show the start of a long title
 
     def _read_value(self, field: str) -> Any:
         return getattr(self.selected(), field)

@@ -44,7 +44,7 @@ from PySide6.QtWidgets import (
 )
 
 from models.design import Design
-from models.elements import Decision, DecisionStatus, Suppression
+from models.elements import Alternative, Decision, DecisionStatus, Suppression
 from studio.document import Document
 
 __all__ = ["COLUMNS", "FindingsModel", "ProblemsPanel", "SuppressWithDecision",
@@ -165,12 +165,23 @@ def rule_markdown(code: str) -> str:
 
 
 def decision_for(design: Design, finding: Any, reason: str, title: str) -> Decision:
-    """The accepted ADR recording why ``finding`` is accepted."""
+    """The accepted ADR recording why ``finding`` is accepted.
+
+    It is complete by construction (options, consequences, a review date a year on), so that
+    accepting one finding does not raise another about an incomplete decision record.
+    """
     root = finding.element.split(".", 1)[0]
     context = finding.message + (f"\n\nThe review suggested: {finding.hint}"
                                  if finding.hint else "")
-    return Decision(title=title, status=DecisionStatus.ACCEPTED, date=dt.date.today(),
-                    context=context, decision=reason,
+    options = {"Apply the suggested fix": Alternative(pros=(finding.hint or "Removes the "
+                                                            "finding",)),
+               "Accept the finding": Alternative(pros=(reason,), cons=(finding.message,))}
+    today = dt.date.today()
+    return Decision(title=title, status=DecisionStatus.ACCEPTED, date=today, context=context,
+                    decision=reason, alternatives=options,
+                    consequences=(f"{finding.id} is suppressed: the review no longer reports "
+                                  "it, so this decision is where it is remembered.",),
+                    review=today + dt.timedelta(days=365),
                     concerns=(root,) if root in design else ())
 
 
@@ -197,7 +208,8 @@ class SuppressionDialog(QDialog):
         form.addRow("Reason", self.reason)
         form.addRow("Decision title", self.title)
         note = QLabel("The finding is suppressed in the review configuration, and an accepted "
-                      "decision record (ADR) cites the reason. Undo removes both.")
+                      "decision record (ADR), to be reviewed in a year, cites the reason. "
+                      "Undo removes both.")
         note.setWordWrap(True)
         note.setStyleSheet("color: #5b6770;")
         layout = QVBoxLayout(self)

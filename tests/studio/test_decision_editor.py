@@ -74,6 +74,7 @@ def test_typing_a_title_is_one_merged_step(editor: DecisionEditor, qtbot: QtBot)
 def test_different_fields_are_different_steps(editor: DecisionEditor, qtbot: QtBot) -> None:
     editor.context.moveCursor(editor.context.textCursor().MoveOperation.End)
     qtbot.keyClicks(editor.context, " at Black Friday")
+    editor.deciders.end(False)
     qtbot.keyClicks(editor.deciders, ", dba")
     assert model(editor).context == "Peaks at Black Friday"
     assert model(editor).deciders == ("architect", "dba")

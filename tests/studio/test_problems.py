@@ -3,6 +3,7 @@ undo step that removes the finding at the next re-check."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
@@ -48,7 +49,9 @@ def test_suppress_with_a_decision_is_one_undo_step(panel: ProblemsPanel, qtbot: 
     assert decision.context.startswith(finding.message)
     assert decision.decision == "We accept it for the MVP"
     assert decision.concerns == (root,)
+    assert decision.review == dt.date.today() + dt.timedelta(days=365)
     qtbot.waitUntil(lambda: finding.id not in ids(panel), timeout=5000)
+    assert not [f for f in panel.model.findings if f.element == did]  # a complete ADR
     document.undo_stack.undo()
     assert finding.id not in design.checks.suppress and did not in design.decisions
     qtbot.waitUntil(lambda: finding.id in ids(panel), timeout=5000)

@@ -209,6 +209,9 @@ class DecisionEditor(QWidget):
         self.alternatives = self._build_alternatives()
         self.supersedes = self._checklist("supersedes")
         self.concerns = self._checklist("concerns")
+        self.superseded_by = QLabel()
+        self.superseded_by.setWordWrap(True)
+        self.superseded_by.setStyleSheet(f"color: {STATUS_COLOURS[DecisionStatus.SUPERSEDED]};")
         self.message = QLabel()
         self.message.setStyleSheet("color: #d64545;")
         self.message.setWordWrap(True)
@@ -230,7 +233,8 @@ class DecisionEditor(QWidget):
                              ("Decision", self.decision),
                              ("Alternatives", self.alternatives_box),
                              ("Consequences", self.consequences),
-                             ("Supersedes", self.supersedes), ("Concerns", self.concerns)):
+                             ("Supersedes", self.supersedes), ("", self.superseded_by),
+                             ("Concerns", self.concerns)):
             form.addRow(label, field)
         inner = QWidget()
         layout = QVBoxLayout(inner)
@@ -311,6 +315,28 @@ class DecisionEditor(QWidget):
         self.document.undo_stack.push(EditDecision(self.design, self.current, new, field))
         return True
 
+    def set_supersedes(self, supersedes: tuple[str, ...]) -> bool:
+        """Set what the selected decision supersedes, and mark those decisions superseded by
+        it (status and ``superseded_by``), as one undo step; unchecking reverses the link."""
+        decision, did = self.selected(), self.current
+        if decision is None or did is None or self.read_only \
+                or decision.supersedes == supersedes:
+            return False
+        stack = self.document.undo_stack
+        stack.beginMacro(f"Edit decision {did} supersedes")
+        stack.push(EditDecision(self.design, did, replace(decision, supersedes=supersedes)))
+        for other_id in set(supersedes) ^ set(decision.supersedes):
+            other = self.design.decisions.get(other_id)
+            if other is None:
+                continue
+            if other_id in supersedes:
+                other = replace(other, status=DecisionStatus.SUPERSEDED, superseded_by=did)
+            elif other.superseded_by == did:
+                other = replace(other, status=DecisionStatus.ACCEPTED, superseded_by="")
+            stack.push(EditDecision(self.design, other_id, other))
+        stack.endMacro()
+        return True
+
     def add_decision(self) -> str | None:
         """Add a proposed decision dated today and select it; returns its id."""
         if self.read_only:
@@ -359,7 +385,10 @@ class DecisionEditor(QWidget):
             self._flag(field, str(error))
             return
         self._flag(field, "")
-        self.push_field(field, value)
+        if field == "supersedes":
+            self.set_supersedes(value)
+        else:
+            self.push_field(field, value)
 
     def _read(self, field: str) -> Any:
         """The value of ``field`` in the form; ValueError says why it is invalid."""
@@ -486,6 +515,11 @@ class DecisionEditor(QWidget):
         for field in ("context", "decision", "consequences"):
             self._sync_text(field, getattr(decision, field))
         self._sync_alternatives(decision)
+        later = self.design.decisions.get(decision.superseded_by)
+        self.superseded_by.setText(
+            f"Superseded by {decision.superseded_by}" + (f": {later.title}" if later else "")
+            if decision.superseded_by else "")
+        self.superseded_by.setVisible(bool(decision.superseded_by))
         self._sync_checklist(self.supersedes, decision.supersedes, [
             (did, f"{did}: {d.title}") for did, d in self.design.decisions.items()
             if did != self.current])

@@ -148,12 +148,22 @@ def test_supersedes_and_concerns_checklists(editor: DecisionEditor) -> None:
     assert keys == ["adr-001"]  # not itself
     editor.supersedes.item(0).setCheckState(Qt.CheckState.Checked)
     assert model(editor, "adr-002").supersedes == ("adr-001",)
+    assert model(editor, "adr-001").status == DecisionStatus.SUPERSEDED
+    assert model(editor, "adr-001").superseded_by == "adr-002"
+    assert editor.document.undo_stack.count() == 1  # both decisions in one step
     row = next(r for r in range(editor.concerns.count())
                if editor.concerns.item(r).data(Qt.ItemDataRole.UserRole) == "orders-db")
     editor.concerns.item(row).setCheckState(Qt.CheckState.Checked)
     assert model(editor, "adr-002").concerns == ("orders-db",)
     editor.document.undo_stack.undo()
     assert editor.concerns.item(row).checkState() == Qt.CheckState.Unchecked
+    editor.document.undo_stack.undo()
+    assert model(editor, "adr-001").status == DecisionStatus.ACCEPTED
+    assert model(editor, "adr-001").superseded_by == "" and not model(editor, "adr-002").supersedes
+    editor.select("adr-001")
+    assert not editor.superseded_by.isVisibleTo(editor)
+    editor.document.undo_stack.redo()
+    assert editor.superseded_by.text() == "Superseded by adr-002: Cache orders"
 
 
 def test_add_and_delete_decisions(editor: DecisionEditor) -> None:

@@ -628,9 +628,11 @@ def _sql_stores(document: Document) -> list[tuple[str, Datastore]]:
     return [(sid, s) for sid, s in document.design.datastores() if s.engine.is_sql]
 
 
-def open_queries(window: Any, store_id: str | None = None) -> QueryEditor | None:
+def open_queries(window: Any, store_id: str | None = None,
+                 query_id: str | None = None) -> QueryEditor | None:
     """Open the query editor of ``store_id`` (or of the selected SQL datastore, or one chosen
-    from a list) as the tab ``queries:<id>``."""
+    from a list) as the tab ``queries:<id>``, showing ``query_id`` when given (e.g. from an
+    ``ARC801@<store>.<query>`` finding)."""
     document = window.document
     if document is None:
         return None
@@ -648,8 +650,11 @@ def open_queries(window: Any, store_id: str | None = None) -> QueryEditor | None
             window.statusBar().showMessage("The design has no SQL datastore", 6000)
         return None
     name = stores[store_id].name or store_id
-    return window.open_tab(f"queries:{store_id}", f"Queries: {name}",
-                           lambda: QueryEditor(document, store_id))
+    editor = window.open_tab(f"queries:{store_id}", f"Queries: {name}",
+                             lambda: QueryEditor(document, store_id))
+    if query_id is not None:
+        editor.select(query_id)
+    return editor
 
 
 def install(window: Any) -> None:

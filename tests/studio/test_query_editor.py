@@ -244,7 +244,8 @@ def test_design_menu_opens_the_selected_datastores_tab(qtbot: QtBot,
     action.trigger()
     tab = window.tabs.currentWidget()
     assert isinstance(tab, QueryEditor) and tab.property("tabKey") == "queries:db"
-    assert open_queries(window, "db") is tab
+    assert open_queries(window, "db", "by-customer") is tab
+    assert tab.current == "by-customer"
 
 
 def test_undo_keys_in_the_sql_editor_go_to_the_document(editor: QueryEditor) -> None:

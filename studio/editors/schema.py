@@ -62,13 +62,18 @@ from studio.document import Document
 from studio.editors import schema_ops as ops
 from studio.editors.er import ErScene, ErView
 from studio.editors.schema_models import (
+    ChecksModel,
     ColumnsModel,
     ComboDelegate,
+    ForeignKeysModel,
     IndexesModel,
+    RecordsModel,
     TableModel,
     TablesModel,
     method_choices,
+    on_delete_choices,
     reference_choices,
+    table_choices,
     type_choices,
 )
 from studio.editors.schema_ops import Problem
@@ -191,6 +196,13 @@ class SchemaEditor(QWidget):
         self.tables_model = TablesModel(self)
         self.columns_model = ColumnsModel(self)
         self.indexes_model = IndexesModel(self)
+        self.foreign_keys_model = ForeignKeysModel(self)
+        self.checks_model = ChecksModel(self)
+        self.record_models: dict[str, RecordsModel] = {
+            "indexes": self.indexes_model, "foreign_keys": self.foreign_keys_model,
+            "checks": self.checks_model}
+        self.record_views: dict[str, QTableView] = {}
+        self.record_actions: dict[str, list[QAction]] = {}
         self.stack = QStackedWidget()
         self.gone = QLabel(f"The datastore “{self.store_id}” is not in the design any more "
                            "(undo brings it back).")
@@ -285,7 +297,7 @@ class SchemaEditor(QWidget):
         layout.addWidget(self._partition_form())
         grids = QSplitter(Qt.Orientation.Vertical)
         grids.addWidget(self._columns_pane())
-        grids.addWidget(self._indexes_pane())
+        grids.addWidget(self._records_pane())
         grids.setSizes([420, 220])
         layout.addWidget(grids, 1)
         return pane
@@ -321,7 +333,7 @@ class SchemaEditor(QWidget):
                                    [("Archival", self.archival_edit)]], (4, 2, 3, 2))
 
     def _partition_form(self) -> QGroupBox:
-        self.partition_by = QComboBox()
+        self.partition_by = _narrow(QComboBox())
         self.partition_by.addItems(_PARTITION_BY)
         self.partition_by.setToolTip("Declarative partitioning strategy (none: not partitioned)")
         self.partition_by.activated.connect(
@@ -341,7 +353,7 @@ class SchemaEditor(QWidget):
                          (2, 4, 3, 2))
 
     def _combo(self, field: str, tip: str) -> QComboBox:
-        combo = QComboBox()
+        combo = _narrow(QComboBox())
         combo.setEditable(True)
         combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         combo.setToolTip(tip)
@@ -378,17 +390,37 @@ class SchemaEditor(QWidget):
         _stretch(view, {0: 140, 1: 125, 2: 40, 3: 130, 4: 34, 5: 52, 6: 190}, last=True)
         return _pane("Columns", self._toolbar(*actions), view)
 
-    def _indexes_pane(self) -> QWidget:
-        self.indexes_view = view = self._view(self.indexes_model)
-        actions = self._row_actions("index", self.add_index,
-                                    "Add an index on the current column", self.delete_index,
-                                    "Delete the index", self.move_index)
+    def _records_pane(self) -> QWidget:
+        """Indexes, foreign keys and checks of the current table, one tab each."""
+        self.records_tabs = QTabWidget()
+        self.records_tabs.setDocumentMode(True)
+        tips = {"indexes": "Add an index on the current column",
+                "foreign_keys": "Add a foreign key from the current column",
+                "checks": "Add a check constraint"}
+        widths = {"indexes": {0: 170, 1: 200, 2: 52, 3: 190, 4: 70},
+                  "foreign_keys": {0: 190, 1: 190, 2: 130, 3: 170}, "checks": {0: 220}}
+        for kind, model in self.record_models.items():
+            view = self.record_views[kind] = self._view(model)
+            noun = ops.RECORDS[kind]
+            actions = self.record_actions[kind] = self._row_actions(
+                noun, lambda k=kind: self.add_record(k), tips[kind],
+                lambda k=kind: self.delete_record(k), f"Delete the {noun}",
+                lambda step, k=kind: self.move_record(k, step))
+            view.addActions(actions)
+            _stretch(view, widths[kind], last=True)
+            self.records_tabs.addTab(_pane("", self._toolbar(*actions), view), noun)
+        self.indexes_view = self.record_views["indexes"]
         (self.add_index_action, self.delete_index_action, self.index_up_action,
-         self.index_down_action) = actions
-        view.addActions(actions)
-        view.setItemDelegateForColumn(4, ComboDelegate(method_choices(self), view))
-        _stretch(view, {0: 170, 1: 200, 2: 52, 3: 190, 4: 70}, last=True)
-        return _pane("Indexes", self._toolbar(*actions), view)
+         self.index_down_action) = self.record_actions["indexes"]
+        self.foreign_keys_view = self.record_views["foreign_keys"]
+        self.checks_view = self.record_views["checks"]
+        self.indexes_view.setItemDelegateForColumn(
+            4, ComboDelegate(method_choices(self), self.indexes_view))
+        self.foreign_keys_view.setItemDelegateForColumn(
+            2, ComboDelegate(table_choices(self), self.foreign_keys_view))
+        self.foreign_keys_view.setItemDelegateForColumn(
+            4, ComboDelegate(on_delete_choices, self.foreign_keys_view))
+        return self.records_tabs
 
     def _side_pane(self) -> QWidget:
         self.side_tabs = QTabWidget()
@@ -407,6 +439,7 @@ class SchemaEditor(QWidget):
                                 "<span style='color:#8b5cf6'><b>UK</b></span> unique · "
                                 "<i>type?</i> nullable")
         self.er_legend.setStyleSheet("color: gray")
+        self.er_legend.setWordWrap(True)
         diagram = _pane("", self._toolbar(self.fit_action, zoom_in, zoom_out), self.er_view)
         diagram.layout().addWidget(self.er_legend)
         self.side_tabs.addTab(diagram, "ER diagram")
@@ -418,6 +451,7 @@ class SchemaEditor(QWidget):
         self.highlighter = SqlHighlighter(self.ddl_view.document(),
                                           ops.dialect_of(store) if store else "postgres")
         self.ddl_label = QLabel()
+        self.ddl_label.setWordWrap(True)
         self.side_tabs.addTab(_pane("", self.ddl_label, self.ddl_view), "DDL")
         return self.side_tabs
 
@@ -439,8 +473,9 @@ class SchemaEditor(QWidget):
             return
         if self.current_table not in store.tables:
             self._pick_table_after_change(store)
-        for model in (self.tables_model, self.columns_model, self.indexes_model):
+        for model in (self.tables_model, self.columns_model, *self.record_models.values()):
             model.refresh()
+        self._refresh_record_titles()
         self._sync_table_selection()
         self._refresh_header(store)
         self._refresh_forms()
@@ -501,20 +536,27 @@ class SchemaEditor(QWidget):
                 if line is not None:
                     line.setCursorPosition(0)
 
+    def _refresh_record_titles(self) -> None:
+        titles = {"indexes": "Indexes", "foreign_keys": "Foreign keys", "checks": "Checks"}
+        for at, (kind, model) in enumerate(self.record_models.items()):
+            count = model.rowCount()
+            self.records_tabs.setTabText(at, titles[kind] + (f" ({count})" if count else ""))
+
     def _refresh_enabled(self) -> None:
         editable = not self.read_only
         has_table = self.table() is not None
         self.read_only_note.setVisible(not editable)
         self.add_table_action.setEnabled(editable)
-        for action in (self.delete_table_action, self.add_column_action, self.add_index_action):
+        adds = [self.delete_table_action, self.add_column_action,
+                *(actions[0] for actions in self.record_actions.values())]
+        for action in adds:
             action.setEnabled(editable and has_table)
-        has_column = has_table and self.columns_view.currentIndex().isValid()
-        has_index = has_table and self.indexes_view.currentIndex().isValid()
-        for action in (self.delete_column_action, self.column_up_action,
-                       self.column_down_action):
-            action.setEnabled(editable and has_column)
-        for action in (self.delete_index_action, self.index_up_action, self.index_down_action):
-            action.setEnabled(editable and has_index)
+        rows = [(self.columns_view, [self.delete_column_action, self.column_up_action,
+                                     self.column_down_action]),
+                *((self.record_views[k], a[1:]) for k, a in self.record_actions.items())]
+        for view, actions in rows:
+            for action in actions:
+                action.setEnabled(editable and has_table and view.currentIndex().isValid())
         for widget in self.table_widgets:
             widget.setEnabled(has_table)
             if isinstance(widget, QLineEdit):
@@ -524,7 +566,7 @@ class SchemaEditor(QWidget):
         for widget in self.partition_widgets:
             widget.setEnabled(editable and partitioned)
         if not editable:
-            for view in (self.tables_view, self.columns_view, self.indexes_view):
+            for view in (self.tables_view, self.columns_view, *self.record_views.values()):
                 view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
 
     # ------------------------------------------------------------------ tables
@@ -534,7 +576,9 @@ class SchemaEditor(QWidget):
         self.current_table = name
         self._sync_table_selection()
         self.columns_model.refresh()
-        self.indexes_model.refresh()
+        for model in self.record_models.values():
+            model.refresh()
+        self._refresh_record_titles()
         self.message.hide()
         self._refresh_forms()
         self._refresh_enabled()
@@ -690,40 +734,61 @@ class SchemaEditor(QWidget):
             if self.apply(new, None, f"Move column {name}.{column} {_way(step)}"):
                 self._select_row(self.columns_view, self.columns_model, column)
 
-    # ------------------------------------------------------------------ indexes
+    # ------------------------------------------------------------------ indexes, keys, checks
 
     def add_index(self) -> str | None:
         """Add an index on the current column and start editing its columns."""
+        return self.add_record("indexes")
+
+    def delete_index(self) -> None:
+        """Delete the current index."""
+        self.delete_record("indexes")
+
+    def move_index(self, step: int) -> None:
+        """Move the current index ``step`` places."""
+        self.move_record("indexes", step)
+
+    def add_record(self, kind: str) -> str | None:
+        """Add an index, foreign key (from the current column) or check; start editing it."""
         store, table, name = self.store(), self.table(), self.current_table
         if store is None or table is None or name is None:
             return None
         column = self._current_key(self.columns_view, self.columns_model)
-        new_table, index = ops.add_index(table, name, column)
-        if not self.apply(ops.with_table(store, name, new_table), None, f"Add index {index}"):
+        if kind == "indexes":
+            new_table, key = ops.add_index(table, name, column)
+        elif kind == "foreign_keys":
+            new_table, key = ops.add_foreign_key(store, name, column)
+        else:
+            new_table, key = ops.add_check(table, name)
+        noun = ops.RECORDS[kind]
+        if not self.apply(ops.with_table(store, name, new_table), None, f"Add {noun} {key}"):
             return None
-        self._edit_row(self.indexes_view, self.indexes_model, index, column=1)
-        return index
+        self.records_tabs.setCurrentIndex(list(self.record_models).index(kind))
+        self._edit_row(self.record_views[kind], self.record_models[kind], key, column=1)
+        return key
 
-    def delete_index(self) -> None:
-        """Delete the current index."""
+    def delete_record(self, kind: str) -> None:
+        """Delete the current index, foreign key or check."""
         store, table, name = self.store(), self.table(), self.current_table
-        index = self._current_key(self.indexes_view, self.indexes_model)
-        if store is None or table is None or name is None or index is None:
+        key = self._current_key(self.record_views[kind], self.record_models[kind])
+        if store is None or table is None or name is None or key is None:
             return
-        self.apply(ops.with_table(store, name, ops.delete_index(table, index)), None,
-                   f"Delete index {index}")
+        self.apply(ops.with_table(store, name, ops.delete_record(table, kind, key)), None,
+                   f"Delete {ops.RECORDS[kind]} {key}")
 
-    def move_index(self, step: int) -> None:
-        """Move the current index ``step`` places."""
+    def move_record(self, kind: str, step: int) -> None:
+        """Move the current index, foreign key or check ``step`` places."""
         store, table, name = self.store(), self.table(), self.current_table
-        index = self._current_key(self.indexes_view, self.indexes_model)
-        if store is None or table is None or name is None or index is None:
+        view, model = self.record_views[kind], self.record_models[kind]
+        key = self._current_key(view, model)
+        if store is None or table is None or name is None or key is None:
             return
-        indexes = ops.move_key(table.indexes, index, step)
-        if list(indexes) != list(table.indexes):
-            new = ops.with_table(store, name, replace(table, indexes=indexes))
-            if self.apply(new, None, f"Move index {index} {_way(step)}"):
-                self._select_row(self.indexes_view, self.indexes_model, index)
+        records = getattr(table, kind)
+        moved = ops.move_key(records, key, step)
+        if list(moved) != list(records):
+            new = ops.with_table(store, name, replace(table, **{kind: moved}))
+            if self.apply(new, None, f"Move {ops.RECORDS[kind]} {key} {_way(step)}"):
+                self._select_row(view, model, key)
 
     def _select_row(self, view: QTableView, model: TableModel, key: str, column: int = 0) -> None:
         row = model.row_of(key)
@@ -840,6 +905,13 @@ def _grid_box(title: str, rows: list[list[tuple[str, QWidget]]],
     for pair, factor in enumerate(stretch):
         grid.setColumnStretch(2 * pair + 1, factor)
     return box
+
+
+def _narrow(combo: QComboBox) -> QComboBox:
+    """A combo box that may shrink to a few characters (the editor shares the window)."""
+    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+    combo.setMinimumContentsLength(4)
+    return combo
 
 
 def _stretch(view: QTableView, widths: dict[int, int], last: bool) -> None:

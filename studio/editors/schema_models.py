@@ -24,9 +24,12 @@ from studio.editors import schema_ops as ops
 from studio.editors.schema_ops import Problem
 
 __all__ = [
+    "ChecksModel",
     "ColumnsModel",
     "ComboDelegate",
+    "ForeignKeysModel",
     "IndexesModel",
+    "RecordsModel",
     "SchemaContext",
     "TablesModel",
 ]
@@ -345,9 +348,53 @@ class ColumnsModel(TableModel):
 # --------------------------------------------------------------------------- indexes
 
 
-class IndexesModel(ColumnsModel):
+class RecordsModel(ColumnsModel):
+    """The named records of the current table of one kind (indexes, foreign keys, checks)."""
+
+    KIND = "indexes"
+
+    def records(self) -> dict[str, Any]:
+        """The records as they are now."""
+        table = self.table()
+        return getattr(table, self.KIND) if table is not None else {}
+
+    def row_keys(self) -> list[str]:
+        return list(self.records())
+
+    def cell(self, key: str, field: str) -> Any:
+        if field == "name":
+            return key
+        value = getattr(self.records()[key], field)
+        return ", ".join(value) if isinstance(value, tuple) else value
+
+    def where(self, key: str) -> tuple[str, ...]:
+        return (f"{ops.RECORDS[self.KIND]} {key}",)
+
+    def extra(self, key: str, column: GridColumn, role: int) -> Any:
+        return None
+
+    def edit(self, key: str, field: str, value: Any) -> tuple[Datastore, str]:
+        store, table, name = self._where()
+        path = (f"tables[{list(store.tables).index(name)}]"
+                f".{self.KIND}[{list(self.records()).index(key)}].{field}")
+        if field == "name":
+            table = ops.rename_record(table, self.KIND, key, str(value))
+        else:
+            table = self.set(table, key, field, value)
+        return ops.with_table(store, name, table), path
+
+    def set(self, table: Table, key: str, field: str, value: Any) -> Table:
+        """``table`` with ``field`` of record ``key`` set to ``value``."""
+        raise NotImplementedError
+
+    def label(self, key: str) -> str:
+        return f"{ops.RECORDS[self.KIND]} {key}"
+
+
+class IndexesModel(RecordsModel):
     """The index list of the current table."""
 
+    KIND = "indexes"
     COLUMNS = (
         GridColumn("Index", "name"),
         GridColumn("Columns", "columns", tip="Columns or expressions in order, comma-separated: "
@@ -358,22 +405,6 @@ class IndexesModel(ColumnsModel):
         GridColumn("Include", "include", tip="Covering columns (INCLUDE), comma-separated"),
     )
 
-    def row_keys(self) -> list[str]:
-        table = self.table()
-        return list(table.indexes) if table is not None else []
-
-    def cell(self, key: str, field: str) -> Any:
-        table = self.table()
-        assert table is not None
-        index = table.indexes[key]
-        if field == "name":
-            return key
-        value = getattr(index, field)
-        return ", ".join(value) if isinstance(value, tuple) else value
-
-    def where(self, key: str) -> tuple[str, ...]:
-        return (f"index {key}",)
-
     def concerns(self, problem: Problem, column: GridColumn) -> bool:
         if ": WHERE:" in problem.message:
             return column.field == "where"
@@ -381,21 +412,53 @@ class IndexesModel(ColumnsModel):
             return column.field == "include"
         return column.field == "columns"
 
-    def extra(self, key: str, column: GridColumn, role: int) -> Any:
-        return None
+    def set(self, table: Table, key: str, field: str, value: Any) -> Table:
+        return ops.set_index(table, key, field, value)
 
-    def edit(self, key: str, field: str, value: Any) -> tuple[Datastore, str]:
-        store, table, name = self._where()
-        path = (f"tables[{list(store.tables).index(name)}]"
-                f".indexes[{list(table.indexes).index(key)}].{field}")
-        if field == "name":
-            table = ops.rename_index(table, key, str(value))
-        else:
-            table = ops.set_index(table, key, field, value)
-        return ops.with_table(store, name, table), path
 
-    def label(self, key: str) -> str:
-        return f"index {key}"
+class ForeignKeysModel(RecordsModel):
+    """The foreign keys of the current table (composite ones and ``ON DELETE`` included)."""
+
+    KIND = "foreign_keys"
+    COLUMNS = (
+        GridColumn("Foreign key", "name"),
+        GridColumn("Columns", "columns", tip="Referencing columns in order, comma-separated"),
+        GridColumn("Table", "table", "combo", "The referenced table"),
+        GridColumn("References", "references", tip="Referenced columns, in the same order"),
+        GridColumn("On delete", "on_delete", "combo", "What deleting a referenced row does"),
+    )
+
+    def concerns(self, problem: Problem, column: GridColumn) -> bool:
+        message = problem.message
+        if "references missing table" in message:
+            return column.field == "table"
+        if "references missing column" in message or " columns reference " in message:
+            return column.field == "references"
+        if "ON DELETE" in message:
+            return column.field == "on_delete"
+        return column.field == "columns"
+
+    def set(self, table: Table, key: str, field: str, value: Any) -> Table:
+        return ops.set_foreign_key(table, key, field, str(value))
+
+
+class ChecksModel(RecordsModel):
+    """The check constraints of the current table."""
+
+    KIND = "checks"
+    COLUMNS = (
+        GridColumn("Check", "name"),
+        GridColumn("Condition", "condition", tip="A SQL condition on the row, e.g. total >= 0"),
+    )
+
+    def cell(self, key: str, field: str) -> Any:
+        return key if field == "name" else self.records()[key]
+
+    def concerns(self, problem: Problem, column: GridColumn) -> bool:
+        return column.field == "condition"
+
+    def set(self, table: Table, key: str, field: str, value: Any) -> Table:
+        return ops.set_check(table, key, str(value))
 
 
 # --------------------------------------------------------------------------- delegates
@@ -441,6 +504,19 @@ def reference_choices(context: SchemaContext) -> Callable[[], list[str]]:
         tables = store.tables.items() if store is not None else ()
         return ["", *(f"{t}.{c}" for t, table in tables for c in table.columns)]
     return choices
+
+
+def table_choices(context: SchemaContext) -> Callable[[], list[str]]:
+    """The datastore's tables."""
+    def choices() -> list[str]:
+        store = context.store()
+        return list(store.tables) if store is not None else []
+    return choices
+
+
+def on_delete_choices() -> list[str]:
+    """``''`` (the engine's default, NO ACTION) then every ``ON DELETE`` action."""
+    return ["", *ops.ON_DELETE]
 
 
 def method_choices(context: SchemaContext) -> Callable[[], list[str]]:

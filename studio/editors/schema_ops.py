@@ -35,23 +35,29 @@ from models.elements import (
 from models.units import Count, Duration, Rate, UnitError
 
 __all__ = [
+    "ON_DELETE",
+    "RECORDS",
     "Problem",
     "SchemaError",
+    "add_check",
     "add_column",
+    "add_foreign_key",
     "add_index",
     "add_table",
     "check_type",
     "delete_column",
-    "delete_index",
+    "delete_record",
     "delete_table",
     "dialect_of",
     "move_key",
     "reference_of",
     "rename_column",
-    "rename_index",
+    "rename_record",
     "rename_table",
     "schema_problems",
+    "set_check",
     "set_column",
+    "set_foreign_key",
     "set_index",
     "set_partitioning",
     "set_primary",
@@ -204,12 +210,13 @@ def _fresh(existing: Iterable[str], stem: str) -> str:
 
 def _check_name(name: str, what: str, taken: Iterable[str]) -> str:
     name = name.strip()
+    article = "an" if what[0] in "aeiou" else "a"
     if not name:
-        raise SchemaError(f"a {what} needs a name")
+        raise SchemaError(f"{article} {what} needs a name")
     if not _IDENT.match(name):
         raise SchemaError(f"{what} name '{name}' must be letters, digits and _ (not first digit)")
     if name in taken:
-        raise SchemaError(f"there is already a {what} named '{name}'")
+        raise SchemaError(f"there is already {article} {what} named '{name}'")
     return name
 
 
@@ -483,10 +490,20 @@ def add_index(table: Table, table_name: str, column: str | None) -> tuple[Table,
     return replace(table, indexes={**table.indexes, name: index}), name
 
 
-def rename_index(table: Table, old: str, new: str) -> Table:
-    """Rename an index (its position stays)."""
-    new = _check_name(new, "index", set(table.indexes) - {old})
-    return replace(table, indexes=_renamed(table.indexes, old, new))
+#: The named records of a table the editor lists, and what one of them is called.
+RECORDS = {"indexes": "index", "foreign_keys": "foreign key", "checks": "check"}
+
+
+def rename_record(table: Table, kind: str, old: str, new: str) -> Table:
+    """Rename an index, foreign key or check (``kind`` as in :data:`RECORDS`); order stays."""
+    records = getattr(table, kind)
+    new = _check_name(new, RECORDS[kind], set(records) - {old})
+    return replace(table, **{kind: _renamed(records, old, new)})
+
+
+def delete_record(table: Table, kind: str, name: str) -> Table:
+    """Delete an index, foreign key or check."""
+    return replace(table, **{kind: {k: v for k, v in getattr(table, kind).items() if k != name}})
 
 
 def set_index(table: Table, name: str, field: str, value: Any) -> Table:
@@ -499,9 +516,47 @@ def set_index(table: Table, name: str, field: str, value: Any) -> Table:
     return replace(table, indexes={**table.indexes, name: updated})
 
 
-def delete_index(table: Table, name: str) -> Table:
-    """Delete an index."""
-    return replace(table, indexes={k: v for k, v in table.indexes.items() if k != name})
+def add_foreign_key(store: Datastore, table_name: str, column: str | None) -> tuple[Table, str]:
+    """A foreign key from ``column`` (else the first column) to another table's first key."""
+    table = store.tables[table_name]
+    column = column or next(iter(table.columns), "")
+    target = next((n for n in store.tables if n != table_name), table_name)
+    keys = store.tables[target].primary_key or tuple(store.tables[target].columns)
+    name = _fresh(table.foreign_keys, f"fk_{table_name}_{column or target}")
+    fk = ForeignKey(columns=(column,) if column else (), table=target, references=keys[:1])
+    return replace(table, foreign_keys={**table.foreign_keys, name: fk}), name
+
+
+def set_foreign_key(table: Table, name: str, field: str, value: str) -> Table:
+    """Set ``columns``/``references`` (comma-separated), ``table`` or ``on_delete``.
+
+    Columns keep the referenced column they were paired with, so dropping a column from a
+    composite key drops its reference too; a new column's reference is left to fill in.
+    """
+    fk = table.foreign_keys[name]
+    parsed: Any = split_list(value) if field in ("columns", "references") else value.strip()
+    if field == "on_delete":
+        parsed = " ".join(parsed.lower().replace("_", " ").split())
+    updated = replace(fk, **{field: parsed})
+    if field == "columns" and len(fk.columns) == len(fk.references):
+        pairs = dict(zip(fk.columns, fk.references, strict=True))
+        updated = replace(updated, references=tuple(pairs.get(c, "") for c in parsed))
+    return replace(table, foreign_keys={**table.foreign_keys, name: updated})
+
+
+#: ``ON DELETE`` actions, as the DDL exporter accepts them.
+ON_DELETE = ("cascade", "restrict", "set null", "set default", "no action")
+
+
+def add_check(table: Table, table_name: str) -> tuple[Table, str]:
+    """A new, still empty check constraint (an empty check is left out of the DDL)."""
+    name = _fresh(table.checks, f"{table_name}_check")
+    return replace(table, checks={**table.checks, name: ""}), name
+
+
+def set_check(table: Table, name: str, text: str) -> Table:
+    """Set a check constraint's SQL condition."""
+    return replace(table, checks={**table.checks, name: text.strip()})
 
 
 def _split_order(spec: str) -> tuple[str, str]:
@@ -545,6 +600,9 @@ def _table_problems(store: Datastore, table: Table, dialect: str) -> Iterator[tu
     for name, index in table.indexes.items():
         for message in _index_problems(table, index, dialect):
             yield f"index {name}", f"index {name}: {message}"
+    for name, text in table.checks.items():
+        for message in _expression_problems(text, table, dialect) if text else ():
+            yield f"check {name}", f"check {name}: {message}"
     yield from _partition_problems(table, dialect)
 
 
@@ -561,6 +619,11 @@ def _fk_problems(store: Datastore, table: Table, fk: ForeignKey) -> Iterator[str
             yield f"references missing column {fk.table}.{column}"
     if len(fk.references) != len(fk.columns):
         yield f"{len(fk.columns)} columns reference {len(fk.references)} columns"
+    if not fk.columns:
+        yield "no columns"
+    action = " ".join(fk.on_delete.lower().replace("_", " ").replace("-", " ").split())
+    if action and action not in ON_DELETE:
+        yield f"ON DELETE {fk.on_delete}: use one of {', '.join(ON_DELETE)}"
 
 
 def _index_problems(table: Table, index: Index, dialect: str) -> Iterator[str]:

@@ -217,6 +217,61 @@ def test_a_column_of_a_composite_foreign_key_changes_only_its_reference(
     assert fk.references == ("id", "updated_at")
 
 
+def test_foreign_key_grid_edits_are_undo_steps_and_move_the_connector(
+        editor: SchemaEditor) -> None:
+    editor.select_table("order_items")
+    model, stack = editor.foreign_keys_model, editor.document.undo_stack
+    fk = "fk_order_items_order"
+    assert cell(model, fk, "Columns").data() == "order_id, order_created_at"
+    assert cell(model, fk, "On delete").data() == "cascade"
+    assert set_cell(model, fk, "On delete", "SET_NULL")
+    assert table(editor, "order_items").foreign_keys[fk].on_delete == "set null"
+    assert not set_cell(model, fk, "On delete", "explode")
+    assert "ON DELETE explode" in editor.message.text()
+    assert not set_cell(model, fk, "References", "id")
+    assert "2 columns reference 1 columns" in editor.message.text()
+    editor.select_table("orders")
+    editor.columns_view.setCurrentIndex(cell(editor.columns_model, "user_id", "Name"))
+    editor.add_table()
+    editor.rename_table("users")
+    editor.select_table("order_items")
+    assert not set_cell(model, fk, "Table", "users")  # users has no created_at
+    assert "missing column users.created_at" in editor.message.text()
+    assert set_cell(model, fk, "Columns", "order_id")  # its reference goes with it
+    assert table(editor, "order_items").foreign_keys[fk].references == ("id",)
+    assert set_cell(model, fk, "Table", "users")
+    assert not set_cell(model, fk, "Foreign key", "") and stack.count() == 5
+    connector = editor.er_scene.foreign_keys[("order_items", fk)]
+    assert connector.target.name == "users"
+    assert not set_cell(model, fk, "Columns", "order_id, product_id")
+    assert "missing column users." in editor.message.text()
+    stack.undo()
+    stack.undo()
+    assert editor.er_scene.foreign_keys[("order_items", fk)].target.name == "orders"
+    assert cell(model, fk, "References").data() == "id, created_at"
+
+
+def test_add_move_and_delete_foreign_keys_and_checks(editor: SchemaEditor) -> None:
+    editor.select_table("order_items")
+    editor.columns_view.setCurrentIndex(cell(editor.columns_model, "product_id", "Name"))
+    key = editor.add_record("foreign_keys")
+    assert key == "fk_order_items_product_id"
+    added = table(editor, "order_items").foreign_keys[key]
+    assert (added.columns, added.table, added.references) == (("product_id",), "orders", ("id",))
+    assert editor.records_tabs.currentIndex() == 1
+    assert editor.records_tabs.tabText(1) == "Foreign keys (2)"
+    editor.move_record("foreign_keys", -1)
+    assert list(table(editor, "order_items").foreign_keys)[0] == key
+    editor.delete_record("foreign_keys")
+    assert key not in table(editor, "order_items").foreign_keys
+    check = editor.add_record("checks")
+    assert check == "order_items_check" and table(editor, "order_items").checks[check] == ""
+    assert set_cell(editor.checks_model, check, "Condition", "price >= 0")
+    assert not set_cell(editor.checks_model, check, "Condition", "cost >= 0")
+    assert "check order_items_check: no column cost" in editor.message.text()
+    assert editor.document.undo_stack.count() == 5
+
+
 # --------------------------------------------------------------------------- validation
 
 
@@ -232,7 +287,7 @@ def test_a_column_of_a_composite_foreign_key_changes_only_its_reference(
     ("indexes", "idx_orders_user_id", "Columns", "lower(mail)", "no column mail"),
     ("indexes", "idx_orders_user_id", "Where", "deleted_at IS NULL", "no column deleted_at"),
     ("indexes", "idx_orders_user_id", "Columns", "", "no columns"),
-    ("indexes", "idx_orders_user_id", "Index", "idx_orders_status", "already a index"),
+    ("indexes", "idx_orders_user_id", "Index", "idx_orders_status", "already an index"),
 ])
 def test_invalid_edits_are_refused_with_the_reason(editor: SchemaEditor, model: str, key: str,
                                                    title: str, value: str, reason: str) -> None:

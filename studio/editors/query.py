@@ -462,6 +462,7 @@ class QueryEditor(QWidget):
         for widget in (self.rename_button, self.duplicate_button, self.delete_button):
             widget.setEnabled(has_query and not read_only)
         self.sql.setReadOnly(read_only)
+        self._show_position()
         for widget in (self.service, self.rate, self.description):
             widget.setEnabled(not read_only)
         if query is None:
@@ -489,7 +490,8 @@ class QueryEditor(QWidget):
 
     def _show_position(self) -> None:
         cursor = self.sql.textCursor()
-        self.position.setText(f"Ln {cursor.blockNumber() + 1}, Col {cursor.positionInBlock() + 1}")
+        where = f"Ln {cursor.blockNumber() + 1}, Col {cursor.positionInBlock() + 1}"
+        self.position.setText(f"Read-only · {where}" if self.read_only else where)
 
     def _show_status(self, text: str, kind: str) -> None:
         self.status.setText(f"<span style='color:{_COLOURS[kind]}'>{html.escape(text)}</span>")

@@ -375,7 +375,7 @@ class MainWindow(QMainWindow):
         self.scene.kind_chooser = self.choose_relation_kind
         self.scene.selectionChanged.connect(self._scene_selected)
         self.scene.status_message.connect(lambda m: self.statusBar().showMessage(m, 6000))
-        document.undo_stack.indexChanged.connect(lambda _i: self._update_counts())
+        document.undo_stack.indexChanged.connect(self._stack_changed)
         self.view.setScene(self.scene)
         self.undo_group.addStack(document.undo_stack)
         self.undo_group.setActiveStack(document.undo_stack)
@@ -394,12 +394,26 @@ class MainWindow(QMainWindow):
             old_scene.detach()
             old_scene.deleteLater()
         if old_document is not None:
-            old_document.close()
-            recovery.clear_autosave(old_document)
+            self._release(old_document)
             old_document.deleteLater()
         self.document_changed.emit(document)
         if fit:
             QTimer.singleShot(0, self.view.fit)
+
+    def _release(self, document: Document) -> None:
+        """Stop following a document that goes away: its signals must not reach a window
+        whose widgets are being destroyed (the undo stack signals while it is deleted)."""
+        document.close()
+        recovery.clear_autosave(document)
+        for signal, slot in ((document.undo_stack.indexChanged, self._stack_changed),
+                             (document.modified_changed, self._update_title),
+                             (document.path_changed, self._update_title),
+                             (document.findings_changed, self._update_counts),
+                             (document.changed_on_disk, self._file_changed_on_disk)):
+            signal.disconnect(slot)
+
+    def _stack_changed(self, _index: int) -> None:
+        self._update_counts()
 
     # ------------------------------------------------------------------ editor tabs
 
@@ -606,8 +620,7 @@ class MainWindow(QMainWindow):
             return
         self.cancel_task()
         if self.document is not None:
-            self.document.close()
-            recovery.clear_autosave(self.document)
+            self._release(self.document)
         self._save_settings()
         event.accept()
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from pathlib import Path
 
@@ -9,7 +10,7 @@ import pytest
 
 from models.design import Design
 from models.io import SaveError, dumps_design, load_design
-from studio.commands import RenameElement
+from studio.commands import EditElement, RemoveElements, RenameElement
 from studio.document import Document
 
 
@@ -91,3 +92,53 @@ def test_failed_commit_keeps_document_history_and_file(document: Document, tmp_p
     assert target.read_text(encoding="utf-8") == "archstudio: 1\n"
     assert document.modified and document.undo_stack.count() == 1
     assert list(tmp_path.iterdir()) == [target]
+
+
+SAMPLE = Path(__file__).resolve().parents[2] / "samples" / "ecommerce-order-management.yaml"
+
+
+def _full_review(design: Design) -> list[str]:
+    from checks.engine import check_design
+
+    return [f.id for f in check_design(design).findings]
+
+
+def test_large_design_is_first_checked_in_a_worker(qtbot: object,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    pytest.importorskip("checks.incremental")
+    import studio.document as document_module
+
+    monkeypatch.setattr(document_module, "BACKGROUND_CHECK_ELEMENTS", 5)
+    document = Document(load_design(SAMPLE))
+    assert document.checking and document.findings == ()  # the window is not held up
+    with qtbot.waitSignal(document.findings_changed, timeout=30_000):  # type: ignore[attr-defined]
+        pass
+    assert not document.checking
+    assert [f.id for f in document.findings] == _full_review(load_design(SAMPLE))
+    # The adopted checker follows the live design: an edit is re-checked incrementally.
+    document.undo_stack.push(RenameElement(document.design, "order-service", "Orders"))
+    store = document.design.element("orders-db")
+    document.undo_stack.push(EditElement(document.design, "orders-db",
+                                         dataclasses.replace(store, replicas=3)))
+    document.refresh_findings()
+    assert [f.id for f in document.findings] == _full_review(document.design)
+    document.close()
+
+
+def test_a_stale_background_review_is_dropped_and_redone(qtbot: object,
+                                                         monkeypatch: pytest.MonkeyPatch
+                                                         ) -> None:
+    pytest.importorskip("checks.incremental")
+    import studio.document as document_module
+
+    monkeypatch.setattr(document_module, "BACKGROUND_CHECK_ELEMENTS", 5)
+    document = Document(load_design(SAMPLE))
+    services = [eid for eid, _ in document.design.services()]
+    # An edit lands while the worker reviews the snapshot taken at open.
+    document.undo_stack.push(RemoveElements(document.design, [services[-1]]))
+    seen: list[tuple[str, ...]] = []
+    document.findings_changed.connect(lambda: seen.append(tuple(f.id for f in document.findings)))
+    qtbot.waitUntil(lambda: bool(seen), timeout=30_000)  # type: ignore[attr-defined]
+    # Only the review of the edited design was ever shown, never the stale one.
+    assert seen == [tuple(_full_review(document.design))]
+    document.close()

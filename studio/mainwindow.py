@@ -403,6 +403,9 @@ class MainWindow(QMainWindow):
     def _release(self, document: Document) -> None:
         """Stop following a document that goes away: its signals must not reach a window
         whose widgets are being destroyed (the undo stack signals while it is deleted)."""
+        if document.property("released"):
+            return  # closed twice (close() then the test's or the app's own close)
+        document.setProperty("released", True)
         document.close()
         recovery.clear_autosave(document)
         for signal, slot in ((document.undo_stack.indexChanged, self._stack_changed),

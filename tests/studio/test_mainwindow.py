@@ -178,3 +178,18 @@ def test_review_mode_is_read_only(qtbot: object, settings: QSettings) -> None:
     window.scene.select_ids(list(window.scene.elements)[:1])
     assert not window.scene.delete_selection()
     assert window.document.undo_stack.count() == 0
+
+
+def test_selecting_one_relation_shows_it_in_the_inspector(window: MainWindow) -> None:
+    from studio.panels.inspector import InspectorPanel
+
+    if not hasattr(InspectorPanel, "show_relation"):
+        pytest.skip("the Inspector has no relation form yet (show_relation)")
+    key = next(k for k in window.scene.relations if k[0] == "web")
+    window.scene.select_ids([])
+    window.scene.relations[key].setSelected(True)
+    assert window.inspector.relation_key == key
+    window.scene.elements["api"].setSelected(True)  # an element too: the element wins
+    assert window.inspector.element_id == "api"
+    window.scene.select_ids(["api"])
+    assert window.inspector.element_id == "api"

@@ -102,6 +102,7 @@ class QueryEditor(QWidget):
         super().__init__(parent)
         self.document, self.design, self.store_id = document, document.design, store_id
         self.current: str | None = None
+        self._shown: str | None = None  # the query whose SQL the text editor holds
         self.verdict: Any = None
         self._loading = False
         self._advise_timer = QTimer(self, singleShot=True, interval=ADVISE_DELAY_MS)
@@ -374,8 +375,8 @@ class QueryEditor(QWidget):
     # ------------------------------------------------------------------ field gestures
 
     def _sql_edited(self) -> None:
-        if self._loading:
-            return
+        if self._loading or self._shown != self.current:
+            return  # not typing: the editor is being filled, or shows another query
         self._set_field("sql", self.sql.toPlainText())
         self._advise_timer.start()
 
@@ -408,10 +409,11 @@ class QueryEditor(QWidget):
         try:
             self._fill_list(store)
             self._fill_services()
+            # (re-highlighting emits textChanged: it must not read as typing)
+            self.highlighter.set_dialect(self.dialect)
+            self.suggestion_highlighter.set_dialect(self.dialect)
         finally:
             self._loading = False
-        self.highlighter.set_dialect(self.dialect)
-        self.suggestion_highlighter.set_dialect(self.dialect)
         if self.current is None and self.list.currentItem() is not None:
             self.current = self.list.currentItem().data(Qt.ItemDataRole.UserRole)
         self._show_query()
@@ -466,10 +468,12 @@ class QueryEditor(QWidget):
         for widget in (self.service, self.rate, self.description):
             widget.setEnabled(not read_only)
         if query is None:
+            self._shown = None
             return
         self._loading = True
         try:
             self._sync_text(query.sql)
+            self._shown = self.current
             if self.description.text() != query.description:
                 self.description.setText(query.description)
             self.service.setCurrentIndex(max(self.service.findData(query.service), 0))

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from models.design import Design
-from models.elements import Column, Datastore, Index, Query, Service, Table
+from models.elements import Column, Datastore, DatastoreEngine, Index, Query, Service, Table
 from studio.document import Document
 from studio.editors.query import QueryEditor, index_from_sql, open_queries
 from studio.editors.sql_highlight import error_span, sql_keywords
@@ -54,6 +54,18 @@ def test_shows_the_datastores_queries(editor: QueryEditor) -> None:
     assert editor.current == "by-id"
     assert editor.sql.toPlainText() == SERVED
     assert editor.service.currentData() == "api"
+
+
+@pytest.mark.parametrize("engine", list(DatastoreEngine))
+def test_opening_changes_nothing(qtbot: QtBot, engine: DatastoreEngine) -> None:
+    """Filling the editor (and re-highlighting in another dialect) is not an edit."""
+    design = shop()
+    design.replace_element("db", replace(design.element("db"), engine=engine))
+    widget = QueryEditor(Document(design), "db")
+    qtbot.addWidget(widget)
+    widget.select("by-customer")
+    assert widget.document.undo_stack.count() == 0
+    assert queries(widget)["by-id"].sql == SERVED and widget.sql.toPlainText() == UNSERVED
 
 
 def test_typing_sql_is_one_merged_undo_step(editor: QueryEditor) -> None:

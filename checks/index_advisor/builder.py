@@ -705,7 +705,7 @@ def build_graphs(
     if not nested:
         simple = simple_graph(statement, schema)
         if simple is not None:
-            return [simple[0]], frozenset((simple[1],))
+            return [simple[0]], simple[1]
     builder = GraphBuilder(schema)
     builder.nested = nested
     builder.statement(statement)

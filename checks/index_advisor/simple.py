@@ -19,7 +19,7 @@ from sqlglot import exp
 
 from checks.index_advisor.canon import canonical
 from checks.index_advisor.graph import Graph, Rel, Sarg, SargKind
-from checks.index_advisor.schema import Schema, Table
+from checks.index_advisor.schema import Schema
 
 _LEAVES = (exp.Literal, exp.Null, exp.Placeholder, exp.Parameter, exp.Boolean)
 _KINDS = {
@@ -33,49 +33,75 @@ class _Bail(Exception):
     """The statement is not simple: the general builder must read it."""
 
 
-def simple_graph(statement: exp.Expression, schema: Schema) -> tuple[Graph, str] | None:
-    """The graph of a one-table statement without subqueries, and the table's name.
+def simple_graph(statement: exp.Expression, schema: Schema) -> tuple[Graph, frozenset[str]] | None:
+    """The graph of a simple statement without subqueries, and the tables it reads.
 
     The caller has established that ``statement`` holds no subquery. ``None`` when the
     statement is not of the simple kind (see the module's docstring).
     """
-    source = _source(statement)
-    if source is None or not isinstance(source.this, exp.Identifier):
+    sources = _sources(statement)
+    if sources is None:
         return None
-    name = source.name.lower()
-    table = schema.get(name)
-    if table is None:
-        return None
-    alias = source.alias_or_name.lower()
     graph = Graph()
-    graph.add_rel(Rel(alias, name, table))
-    where = statement.args.get("where")
     try:
+        for source, on in sources:
+            _add_rel(graph, source, schema)
+            for conjunct in _conjuncts(on):
+                _predicate(conjunct, graph)
+        where = statement.args.get("where")
         for conjunct in _conjuncts(where.this if where is not None else None):
-            _predicate(conjunct, graph, alias, table)
+            _predicate(conjunct, graph)
     except _Bail:
         return None
-    return graph, name
+    return graph, frozenset(rel.label for rel in graph.rels.values())
 
 
-def _source(statement: exp.Expression) -> exp.Table | None:
-    """The one table a simple SELECT, UPDATE or DELETE reads, else ``None``."""
+_Sources = list[tuple[exp.Expression, exp.Expression | None]]
+
+
+def _sources(statement: exp.Expression) -> _Sources | None:
+    """The tables a simple statement reads, each with its join condition, else ``None``."""
     args = statement.args
-    if args.get("with_") or args.get("joins"):
+    if args.get("with_"):
         return None
     kind = type(statement)
     if kind is exp.Select:
         if any(isinstance(p.unalias(), exp.Min | exp.Max) for p in statement.expressions):
             return None  # min/max answered from an index: the general builder knows it
         from_ = args.get("from_")
-        source = from_.this if isinstance(from_, exp.From) else None
-    elif (kind is exp.Update and not args.get("from_")) or (
+        if not isinstance(from_, exp.From):
+            return None
+        sources: _Sources = [(from_.this, None)]
+        for join in args.get("joins") or ():
+            if not _inner(join):
+                return None
+            sources.append((join.this, join.args.get("on")))
+        return sources
+    if (kind is exp.Update and not args.get("from_")) or (
         kind is exp.Delete and not args.get("using")
     ):
-        source = statement.this
-    else:
-        return None
-    return source if type(source) is exp.Table else None
+        return [(statement.this, None)]
+    return None
+
+
+def _inner(join: exp.Expression) -> bool:
+    """A plain inner join (``JOIN``, ``INNER JOIN``, ``CROSS JOIN``, a comma) with ``ON``."""
+    args = join.args
+    if any(v for k, v in args.items() if k not in ("this", "on", "kind")):
+        return False
+    return args.get("kind") in (None, "INNER", "CROSS")
+
+
+def _add_rel(graph: Graph, source: exp.Expression, schema: Schema) -> None:
+    """Add a base table of the schema as a relation under its alias."""
+    if type(source) is not exp.Table or not isinstance(source.this, exp.Identifier):
+        raise _Bail
+    name = source.name.lower()
+    table = schema.get(name)
+    alias = source.alias_or_name.lower()
+    if table is None or alias in graph.rels:
+        raise _Bail
+    graph.add_rel(Rel(alias, name, table))
 
 
 def _conjuncts(node: exp.Expression | None) -> list[exp.Expression]:
@@ -93,73 +119,106 @@ def _conjuncts(node: exp.Expression | None) -> list[exp.Expression]:
     return found
 
 
-def _predicate(node: exp.Expression, graph: Graph, alias: str, table: Table) -> None:
+def _predicate(node: exp.Expression, graph: Graph) -> None:
     kind = type(node)
     sarg_kind = _KINDS.get(kind)
     if sarg_kind is not None:
-        left, right = _unparen(node.this), _unparen(node.expression)
-        if isinstance(left, exp.Column) and isinstance(right, _LEAVES):
-            key = _key(left, alias)
-        elif isinstance(right, exp.Column) and isinstance(left, _LEAVES):
-            key = _key(right, alias)
-        else:
-            raise _Bail
-    elif kind is exp.Between:
-        key = _subject(node, alias, (node.args.get("low"), node.args.get("high")))
+        _comparison(node, graph, sarg_kind)
+        return
+    if kind is exp.Between:
+        ref = _subject(node, graph, (node.args.get("low"), node.args.get("high")))
         sarg_kind = SargKind.RANGE
     elif kind is exp.In and not any(node.args.get(k) for k in ("query", "unnest", "field")):
-        key = _subject(node, alias, node.expressions)
+        ref = _subject(node, graph, node.expressions)
         sarg_kind = SargKind.EQ
     elif kind is exp.Like:
-        key = _like(node, graph, alias)
-        if key is None:
-            return
-        sarg_kind = SargKind.RANGE
+        ref, sarg_kind = _like(node, graph), SargKind.RANGE
     else:
         raise _Bail
-    _add(graph, alias, table, key, sarg_kind, node)
+    if ref is not None:
+        _add(graph, ref, sarg_kind, node)
 
 
-def _add(
-    graph: Graph, alias: str, table: Table, key: str, kind: SargKind, node: exp.Expression
-) -> None:
+def _comparison(node: exp.Expression, graph: Graph, kind: SargKind) -> None:
+    """``column <op> constant`` (either way round), or a join key ``a.x = b.y``.
+
+    A column that names no relation (MySQL reads ``$1`` as a column) searches nothing,
+    nor do two columns of one relation.
+    """
+    left, right = _unparen(node.this), _unparen(node.expression)
+    if isinstance(left, exp.Column):
+        if isinstance(right, _LEAVES):
+            ref = _ref(left, graph)
+            if ref is not None:
+                _add(graph, ref, kind, node)
+            return
+        if isinstance(right, exp.Column):
+            a, b = _ref(left, graph), _ref(right, graph)
+            if a is not None and b is not None and a[0] != b[0]:
+                graph.sargs[a[0]].append(Sarg(a[0], a[1], kind, frozenset((b[0],))))
+                graph.sargs[b[0]].append(Sarg(b[0], b[1], kind, frozenset((a[0],))))
+            return
+    elif isinstance(right, exp.Column) and isinstance(left, _LEAVES):
+        ref = _ref(right, graph)
+        if ref is not None:
+            _add(graph, ref, kind, node)
+        return
+    raise _Bail
+
+
+def _add(graph: Graph, ref: tuple[str, str], kind: SargKind, node: exp.Expression) -> None:
+    """Record a constant predicate (and its text, if it may match a partial index's WHERE)."""
+    rel, key = ref
     text = ""
-    if table.has_partial:  # the predicate may match a partial index's WHERE
+    table = graph.rels[rel].table
+    if table is not None and table.has_partial:
         text = canonical(node)
-        graph.texts.setdefault(alias, set()).add(text)
-    graph.sargs[alias].append(Sarg(alias, key, kind, _NO_DEPS, True, (), text))
+        graph.texts.setdefault(rel, set()).add(text)
+    graph.sargs[rel].append(Sarg(rel, key, kind, _NO_DEPS, True, (), text))
 
 
-def _subject(node: exp.Expression, alias: str, values: object) -> str:
-    """The key of ``column BETWEEN/IN constants``; bail out on anything else."""
+def _subject(node: exp.Expression, graph: Graph, values: object) -> tuple[str, str] | None:
+    """The column of ``column BETWEEN/IN constants``; bail out on anything else."""
     subject = _unparen(node.this)
     if not isinstance(subject, exp.Column) or not values:
         raise _Bail
     if not all(isinstance(v, _LEAVES) for v in values):  # type: ignore[attr-defined]
         raise _Bail
-    return _key(subject, alias)
+    return _ref(subject, graph)
 
 
-def _like(node: exp.Expression, graph: Graph, alias: str) -> str | None:
-    """The key of ``column LIKE 'prefix%'``; a note (and ``None``) for other patterns."""
+def _like(node: exp.Expression, graph: Graph) -> tuple[str, str] | None:
+    """The column of ``column LIKE 'prefix%'``; a note (and ``None``) for other patterns."""
     subject, pattern = _unparen(node.this), _unparen(node.expression)
     if not isinstance(subject, exp.Column) or not isinstance(pattern, exp.Literal):
         raise _Bail
-    key = _key(subject, alias)
+    ref = _ref(subject, graph)
     negate = node.args.get("negate")
-    if pattern.is_string and pattern.this[:1] not in ("%", "_", "") and not negate:
-        return key
+    if ref is None or (pattern.is_string and pattern.this[:1] not in ("%", "_", "") and not negate):
+        return ref
     why = "a negation" if negate else "a pattern starting with a wildcard"
-    graph.note(alias, f"`{canonical(node)}` is not sargable ({why})")
+    graph.note(ref[0], f"`{canonical(node)}` is not sargable ({why})")
     return None
 
 
-def _key(column: exp.Column, alias: str) -> str:
-    """The column's name, if it is a column of the statement's one table."""
-    qualifier = column.table
-    if qualifier and qualifier.lower() != alias:
-        raise _Bail
-    return column.name.lower()
+def _ref(column: exp.Column, graph: Graph) -> tuple[str, str] | None:
+    """(relation, column name) of ``column``, resolved as the general builder does.
+
+    A qualifier names a relation; an unqualified name belongs to the first relation whose
+    table has that column (or to the only relation). ``None``: it names no relation.
+    """
+    qualifier, name = column.table, column.name.lower()
+    rels = graph.rels
+    if qualifier:
+        rel = qualifier.lower()
+        return (rel, name) if rel in rels else None
+    if len(rels) == 1:
+        return next(iter(rels)), name
+    for rel in rels.values():
+        table = rel.table
+        if table is not None and (name in table.columns or not table.columns):
+            return rel.id, name
+    return None
 
 
 def _unparen(node: exp.Expression) -> exp.Expression:

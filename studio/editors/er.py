@@ -331,9 +331,9 @@ class ForeignKeyItem(QGraphicsPathItem):
     """
 
     def __init__(self, table: str, name: str, fk: ForeignKey, source: TableItem,
-                 target: TableItem) -> None:
+                 target: TableItem, vertical: bool = False) -> None:
         super().__init__()
-        self.table, self.name, self.fk = table, name, fk
+        self.table, self.name, self.fk, self.vertical = table, name, fk, vertical
         self.source, self.target = source, target
         self.setData(NAME_ROLE, f"{table}.{name}")
         self.setZValue(-1)
@@ -343,25 +343,28 @@ class ForeignKeyItem(QGraphicsPathItem):
         self.update_path()
 
     def update_path(self) -> None:
-        """Route the connector between the two tables' current positions."""
+        """Route the connector between the two tables' current positions.
+
+        Tables side by side are joined beside the key columns' rows; in a top-to-bottom
+        layout, tables one above the other are joined between their facing edges.
+        """
         src, dst = self.source.sceneBoundingRect(), self.target.sceneBoundingRect()
-        if self.source is self.target:
-            start = self.source.anchor(self.fk.columns, right=True)
-            end = self.target.anchor(self.fk.references, right=True)
-            out_start = out_end = 1.0
-        elif src.left() >= dst.right():
-            start = self.source.anchor(self.fk.columns, right=False)
-            end = self.target.anchor(self.fk.references, right=True)
-            out_start, out_end = -1.0, 1.0
-        elif dst.left() >= src.right():
-            start = self.source.anchor(self.fk.columns, right=True)
-            end = self.target.anchor(self.fk.references, right=False)
-            out_start, out_end = 1.0, -1.0
-        else:  # overlapping horizontally (one layer): loop round the right side
-            start = self.source.anchor(self.fk.columns, right=True)
-            end = self.target.anchor(self.fk.references, right=True)
-            out_start = out_end = 1.0
-        self.setPath(_connector(start, end, out_start, out_end))
+        if self.vertical and self.source is not self.target and \
+                (src.top() >= dst.bottom() or dst.top() >= src.bottom()):
+            down = 1.0 if dst.top() >= src.bottom() else -1.0
+            start = QPointF(src.center().x(), src.bottom() - 3 if down > 0 else src.top() + 3)
+            end = QPointF(dst.center().x(), dst.top() + 3 if down > 0 else dst.bottom() - 3)
+            self.setPath(_connector(start, end, QPointF(0, down), QPointF(0, -down)))
+            return
+        right_start = right_end = True  # itself or one above the other: round the right side
+        if self.source is not self.target and src.left() >= dst.right():
+            right_start = False
+        elif self.source is not self.target and dst.left() >= src.right():
+            right_end = False
+        start = self.source.anchor(self.fk.columns, right=right_start)
+        end = self.target.anchor(self.fk.references, right=right_end)
+        self.setPath(_connector(start, end, QPointF(1 if right_start else -1, 0),
+                                QPointF(1 if right_end else -1, 0)))
 
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem,
               widget: QWidget | None = None) -> None:
@@ -376,23 +379,25 @@ class ForeignKeyItem(QGraphicsPathItem):
         painter.drawPath(self.path())
 
 
-def _connector(start: QPointF, end: QPointF, out_start: float, out_end: float) -> QPainterPath:
-    """A curve leaving ``start`` and entering ``end`` horizontally, with ER end markers."""
+def _connector(start: QPointF, end: QPointF, out_start: QPointF,
+               out_end: QPointF) -> QPainterPath:
+    """A curve leaving ``start`` along ``out_start`` and entering ``end`` against ``out_end``
+    (unit vectors), with a crow's foot (many) at the start and a bar (one) at the end."""
     stub = 14.0
-    a = QPointF(start.x() + out_start * stub, start.y())
-    b = QPointF(end.x() + out_end * stub, end.y())
-    reach = max(50.0, abs(b.x() - a.x()) / 2)
+    a, b = start + out_start * stub, end + out_end * stub
+    gap = b - a
+    reach = max(50.0, abs(gap.x() if out_start.x() else gap.y()) / 2)
     path = QPainterPath(start)
     path.lineTo(a)
-    path.cubicTo(QPointF(a.x() + out_start * reach, a.y()),
-                 QPointF(b.x() + out_end * reach, b.y()), b)
+    path.cubicTo(a + out_start * reach, b + out_end * reach, b)
     path.lineTo(end)
-    for dy in (-6.0, 6.0):  # crow's foot: many rows reference one
+    across_start = QPointF(-out_start.y(), out_start.x()) * 6
+    for side in (-1.0, 1.0):
         path.moveTo(a)
-        path.lineTo(QPointF(start.x(), start.y() + dy))
-    bar = end.x() + out_end * 7
-    path.moveTo(QPointF(bar, end.y() - 6))
-    path.lineTo(QPointF(bar, end.y() + 6))
+        path.lineTo(start + across_start * side)
+    bar, across_end = end + out_end * 7, QPointF(-out_end.y(), out_end.x()) * 6
+    path.moveTo(bar - across_end)
+    path.lineTo(bar + across_end)
     return path
 
 
@@ -510,7 +515,8 @@ class ErScene(QGraphicsScene):
             for fk_name, fk in table.foreign_keys.items():
                 target = self.tables.get(fk.table)
                 if target is not None:
-                    connector = ForeignKeyItem(name, fk_name, fk, self.tables[name], target)
+                    connector = ForeignKeyItem(name, fk_name, fk, self.tables[name], target,
+                                               self.vertical)
                     self.addItem(connector)
                     self.foreign_keys[(name, fk_name)] = connector
 
@@ -599,8 +605,7 @@ class ErView(QGraphicsView):
         scene = self.scene()
         if scene is None:
             return
-        self.fitInView(scene.itemsBoundingRect().adjusted(-16, -16, 16, 16),
-                       Qt.AspectRatioMode.KeepAspectRatio)
+        self.fitInView(scene.sceneRect(), Qt.AspectRatioMode.KeepAspectRatio)
         if self.transform().m11() > 1.0:
             self.resetTransform()
 

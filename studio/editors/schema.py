@@ -62,6 +62,7 @@ from studio.document import Document
 from studio.editors import schema_ops as ops
 from studio.editors.er import ErScene, ErView
 from studio.editors.schema_models import (
+    CheckDelegate,
     ChecksModel,
     ColumnsModel,
     ComboDelegate,
@@ -254,6 +255,9 @@ class SchemaEditor(QWidget):
     def _view(self, model: TableModel) -> QTableView:
         view = QTableView()
         view.setModel(model)
+        for at, column in enumerate(model.COLUMNS):
+            if column.kind == "check":
+                view.setItemDelegateForColumn(at, CheckDelegate(view))
         view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         view.setAlternatingRowColors(True)
@@ -316,12 +320,13 @@ class SchemaEditor(QWidget):
         self.name_edit.setToolTip("The table's name (foreign keys to it follow a rename)")
         self.name_edit.editingFinished.connect(self._rename_from_form)
         edit = self._edit_table_field
-        self.rows_edit = self._line("rows", "50M", "Estimated rows today", edit)
-        self.growth_edit = self._line("growth", "2.4M/month", "Rows added over time", edit)
-        self.retention_edit = self._line("retention", "2555d", "How long rows are kept", edit)
+        self.rows_edit = self._line("rows", "e.g. 50M", "Estimated rows today", edit)
+        self.growth_edit = self._line("growth", "e.g. 2.4M/month", "Rows added over time", edit)
+        self.retention_edit = self._line("retention", "e.g. 2555d", "How long rows are kept",
+                                         edit)
         self.comment_edit = self._line("comment", "Why the table looks the way it does",
                                        "Table comment", edit)
-        self.archival_edit = self._line("archival", "Detach old partitions to S3",
+        self.archival_edit = self._line("archival", "How old rows leave the table",
                                         "Archival plan for old rows", edit)
         self.table_widgets: list[QWidget] = [self.name_edit, self.rows_edit, self.growth_edit,
                                              self.retention_edit, self.comment_edit,
@@ -342,7 +347,7 @@ class SchemaEditor(QWidget):
         self.partition_interval = self._combo("interval", "Partition size (range partitioning)")
         self.partition_interval.addItems(_INTERVALS)
         self.partition_retention = self._line(
-            "retention", "730d", "How long partitions are kept",
+            "retention", "e.g. 730d", "How long partitions are kept",
             lambda _line, text: self._edit_partition("retention", text, _line))
         self.partition_widgets: list[QWidget] = [self.partition_key, self.partition_interval,
                                                  self.partition_retention]
@@ -578,6 +583,10 @@ class SchemaEditor(QWidget):
         self.columns_model.refresh()
         for model in self.record_models.values():
             model.refresh()
+        for view, model in ((self.columns_view, self.columns_model),
+                            *((self.record_views[k], m) for k, m in self.record_models.items())):
+            if model.rowCount():  # a current row: Delete, Up and Down are ready
+                view.setCurrentIndex(model.index(0, 0))
         self._refresh_record_titles()
         self.message.hide()
         self._refresh_forms()

@@ -13,9 +13,23 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QBrush, QColor, QFont, QGuiApplication, QPalette
-from PySide6.QtWidgets import QComboBox, QStyledItemDelegate, QStyleOptionViewItem, QWidget
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QEvent,
+    QModelIndex,
+    QPersistentModelIndex,
+    QRect,
+    Qt,
+)
+from PySide6.QtGui import QBrush, QColor, QFont, QGuiApplication, QPainter, QPalette
+from PySide6.QtWidgets import (
+    QApplication,
+    QComboBox,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QWidget,
+)
 
 from exporters.ddl import DIALECTS
 from models.elements import Datastore, Table
@@ -24,6 +38,7 @@ from studio.editors import schema_ops as ops
 from studio.editors.schema_ops import Problem
 
 __all__ = [
+    "CheckDelegate",
     "ChecksModel",
     "ColumnsModel",
     "ComboDelegate",
@@ -196,7 +211,9 @@ class TableModel(QAbstractTableModel):
         except ops.SchemaError as exc:
             self.context.refuse(str(exc))
             return False
-        return self.context.apply(store, path, f"Edit {self.label(key)} {column.title.lower()}")
+        # Typing in a cell merges into one step; each click on a check box is a step of its own.
+        merge = path if column.kind != "check" else None
+        return self.context.apply(store, merge, f"Edit {self.label(key)} {column.title.lower()}")
 
     def label(self, key: str) -> str:
         """How row ``key`` is named in undo texts."""
@@ -487,6 +504,45 @@ class ComboDelegate(QStyledItemDelegate):
     def setModelData(self, editor: QWidget, model: Any, index: Index) -> None:
         assert isinstance(editor, QComboBox)
         model.setData(index, editor.currentText(), Role.EditRole)
+
+
+class CheckDelegate(QStyledItemDelegate):
+    """A check box drawn in the middle of its cell; a click anywhere in the cell toggles it."""
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
+        opt = QStyleOptionViewItem(option)
+        self.initStyleOption(opt, index)
+        widget = opt.widget
+        style = widget.style() if widget is not None else QApplication.style()
+        checked = opt.checkState == Qt.CheckState.Checked
+        opt.features &= ~QStyleOptionViewItem.ViewItemFeature.HasCheckIndicator
+        style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, widget)
+        box = QStyleOptionViewItem(opt)
+        size = style.pixelMetric(QStyle.PixelMetric.PM_IndicatorWidth, opt, widget)
+        box.rect = QRect(0, 0, size, size)
+        box.rect.moveCenter(option.rect.center())
+        box.state = (opt.state & ~QStyle.StateFlag.State_HasFocus) | (
+            QStyle.StateFlag.State_On if checked else QStyle.StateFlag.State_Off)
+        style.drawPrimitive(QStyle.PrimitiveElement.PE_IndicatorItemViewItemCheck, box,
+                            painter, widget)
+
+    def editorEvent(self, event: QEvent, model: Any, option: QStyleOptionViewItem,
+                    index: Index) -> bool:
+        if not index.flags() & Flag.ItemIsUserCheckable:
+            return False
+        kind = event.type()
+        if kind in (QEvent.Type.MouseButtonPress, QEvent.Type.MouseButtonDblClick):
+            return True  # toggled on release; no editing on a double click
+        toggle = kind == QEvent.Type.MouseButtonRelease and \
+            event.button() == Qt.MouseButton.LeftButton  # type: ignore[attr-defined]
+        toggle = toggle or (kind == QEvent.Type.KeyPress and event.key()  # type: ignore[attr-defined]
+                            in (Qt.Key.Key_Space, Qt.Key.Key_Select))
+        if not toggle:
+            return False
+        checked = index.data(Role.CheckStateRole) == Qt.CheckState.Checked
+        new = Qt.CheckState.Unchecked if checked else Qt.CheckState.Checked
+        model.setData(index, new.value, Role.CheckStateRole)
+        return True
 
 
 def type_choices(context: SchemaContext) -> Callable[[], list[str]]:

@@ -97,6 +97,18 @@ def test_layout_puts_referenced_tables_left_and_is_deterministic(scene: ErScene)
     assert not any(a.intersects(b) for i, a in enumerate(rects) for b in rects[i + 1:])
 
 
+def test_top_down_layout_joins_facing_edges(qapp: object) -> None:
+    scene = ErScene(shop(), "db", vertical=True)
+    users, orders = scene.tables["users"], scene.tables["orders"]
+    assert users.pos().y() < orders.pos().y() and users.pos().y() == scene.tables["products"].y()
+    path = scene.foreign_keys[("orders", "fk_orders_user")].path()
+    start, end = path.elementAt(0), path.elementAt(5)
+    assert start.y == pytest.approx(orders.sceneBoundingRect().top() + 3)
+    assert end.y == pytest.approx(users.sceneBoundingRect().bottom() - 3)
+    scene.set_vertical(False)
+    assert scene.tables["users"].pos().x() < scene.tables["orders"].pos().x()
+
+
 def test_cycles_and_self_references_are_laid_out(qapp: object) -> None:
     tables = {"a": _table("b_id", fks={"ab": ("b_id", "b", "id")}),
               "b": _table("a_id", "parent", fks={"ba": ("a_id", "a", "id"),

@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QModelIndex, QSettings, Qt
+from PySide6.QtCore import QModelIndex, QPoint, QSettings, Qt
 from PySide6.QtWidgets import QInputDialog
 
 from models.elements import Datastore, Partitioning, Table
@@ -605,3 +605,18 @@ def test_closing_the_editor_while_its_ddl_is_generated(document: Document, qtbot
     qtbot.wait(20)  # the result arrives with no editor to show it
     design = document.design
     design.replace_element("orders-db", ops.add_table(design.element("orders-db"))[0])
+
+
+def test_a_click_in_a_check_cell_toggles_it(editor: SchemaEditor, qtbot: Any) -> None:
+    editor.resize(1400, 800)
+    editor.show()
+    qtbot.waitExposed(editor)
+    view = editor.columns_view
+    index = cell(editor.columns_model, "status", "Null")
+    rect = view.visualRect(index)
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert table(editor).columns["status"].nullable
+    corner = rect.topLeft() + QPoint(3, 3)  # anywhere in the cell, not only on the box
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=corner)
+    assert not table(editor).columns["status"].nullable
+    assert editor.document.undo_stack.count() == 2

@@ -4,6 +4,7 @@ status colours and the rendered Markdown preview."""
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QEvent, QSettings, Qt
@@ -21,7 +22,7 @@ from studio.editors.decision import (
     next_decision_id,
 )
 from studio.mainwindow import MainWindow
-from tests.studio.conftest import small_design
+from tests.studio.conftest import SAMPLES, small_design
 
 
 def design_with_decisions() -> Design:
@@ -223,3 +224,15 @@ def test_undo_keys_in_form_fields_go_to_the_document(editor: DecisionEditor) -> 
                           Qt.KeyboardModifier.ControlModifier)
         QApplication.sendEvent(widget, event)
         assert not event.isAccepted()
+
+
+@pytest.mark.parametrize("sample", SAMPLES, ids=lambda p: p.stem)
+def test_browsing_a_samples_decisions_changes_nothing(qtbot: QtBot, sample: Path) -> None:
+    document = Document.open(sample)
+    editor = DecisionEditor(document)
+    qtbot.addWidget(editor)
+    for did, decision in document.design.decisions.items():
+        editor.select(did)
+        assert editor.title.text() == decision.title
+        assert decision.title in editor.preview.toPlainText()  # rendered, unescaped
+    assert document.undo_stack.count() == 0

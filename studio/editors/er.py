@@ -471,8 +471,10 @@ class ErScene(QGraphicsScene):
         selected = self.selected_tables()
         self.blockSignals(True)
         old, self.tables = self.tables, {}
-        for item in [*self.foreign_keys.values(), *([self.note] if self.note else [])]:
-            self.removeItem(item)
+        for connector in self.foreign_keys.values():
+            self.removeItem(connector)
+        if self.note is not None:
+            self.removeItem(self.note)
         self.foreign_keys, self.note = {}, None
         tables = self._datastore_tables()
         self._build(tables or {}, old)

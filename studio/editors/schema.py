@@ -17,6 +17,7 @@ and redo included; a read-only document can be browsed but not edited.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
@@ -408,9 +409,9 @@ class SchemaEditor(QWidget):
             view = self.record_views[kind] = self._view(model)
             noun = ops.RECORDS[kind]
             actions = self.record_actions[kind] = self._row_actions(
-                noun, lambda k=kind: self.add_record(k), tips[kind],
-                lambda k=kind: self.delete_record(k), f"Delete the {noun}",
-                lambda step, k=kind: self.move_record(k, step))
+                noun, functools.partial(self.add_record, kind), tips[kind],
+                functools.partial(self.delete_record, kind), f"Delete the {noun}",
+                functools.partial(self.move_record, kind))
             view.addActions(actions)
             _stretch(view, widths[kind], last=True)
             self.records_tabs.addTab(_pane("", self._toolbar(*actions), view), noun)
@@ -445,8 +446,8 @@ class SchemaEditor(QWidget):
                                 "<i>type?</i> nullable")
         self.er_legend.setStyleSheet("color: gray")
         self.er_legend.setWordWrap(True)
-        diagram = _pane("", self._toolbar(self.fit_action, zoom_in, zoom_out), self.er_view)
-        diagram.layout().addWidget(self.er_legend)
+        diagram = _pane("", self._toolbar(self.fit_action, zoom_in, zoom_out), self.er_view,
+                        self.er_legend)
         self.side_tabs.addTab(diagram, "ER diagram")
         self.ddl_view = QPlainTextEdit()
         self.ddl_view.setReadOnly(True)
@@ -580,13 +581,12 @@ class SchemaEditor(QWidget):
         """Make ``name`` the current table (in the list, the grids and the diagram)."""
         self.current_table = name
         self._sync_table_selection()
-        self.columns_model.refresh()
-        for model in self.record_models.values():
-            model.refresh()
-        for view, model in ((self.columns_view, self.columns_model),
-                            *((self.record_views[k], m) for k, m in self.record_models.items())):
-            if model.rowCount():  # a current row: Delete, Up and Down are ready
-                view.setCurrentIndex(model.index(0, 0))
+        grids: list[tuple[QTableView, TableModel]] = [(self.columns_view, self.columns_model)]
+        grids += [(self.record_views[k], m) for k, m in self.record_models.items()]
+        for view, grid in grids:
+            grid.refresh()
+            if grid.rowCount():  # a current row: Delete, Up and Down are ready
+                view.setCurrentIndex(grid.index(0, 0))
         self._refresh_record_titles()
         self.message.hide()
         self._refresh_forms()
@@ -795,7 +795,7 @@ class SchemaEditor(QWidget):
         records = getattr(table, kind)
         moved = ops.move_key(records, key, step)
         if list(moved) != list(records):
-            new = ops.with_table(store, name, replace(table, **{kind: moved}))
+            new = ops.with_table(store, name, ops.with_changes(table, **{kind: moved}))
             if self.apply(new, None, f"Move {ops.RECORDS[kind]} {key} {_way(step)}"):
                 self._select_row(view, model, key)
 
@@ -883,7 +883,7 @@ def _ddl_text(design: Design, store_id: str) -> str:
         return f"-- The DDL cannot be generated: {exc}\n"
 
 
-def _pane(title: str, toolbar: QWidget, body: QWidget) -> QWidget:
+def _pane(title: str, toolbar: QWidget, body: QWidget, *below: QWidget) -> QWidget:
     pane = QWidget()
     layout = QVBoxLayout(pane)
     layout.setContentsMargins(0, 0, 0, 0)
@@ -895,6 +895,8 @@ def _pane(title: str, toolbar: QWidget, body: QWidget) -> QWidget:
     row.addStretch(1)
     layout.addLayout(row)
     layout.addWidget(body, 1)
+    for widget in below:
+        layout.addWidget(widget)
     return pane
 
 

@@ -57,8 +57,11 @@ Flag = Qt.ItemFlag
 class SchemaContext(Protocol):
     """What the models need from the editor."""
 
-    read_only: bool
     current_table: str | None
+
+    @property
+    def read_only(self) -> bool:
+        """Whether edits are refused."""
 
     def store(self) -> Datastore | None:
         """The datastore as it is in the design now."""
@@ -226,7 +229,7 @@ class TableModel(QAbstractTableModel):
 class TablesModel(TableModel):
     """The datastore's tables: name (rename in place), column count, estimated rows."""
 
-    COLUMNS = (
+    COLUMNS: tuple[GridColumn, ...] = (
         GridColumn("Table", "name"),
         GridColumn("Rows", "rows", "info", "Estimated rows today"),
     )
@@ -280,7 +283,7 @@ class TablesModel(TableModel):
 class ColumnsModel(TableModel):
     """The column grid of the current table."""
 
-    COLUMNS = (
+    COLUMNS: tuple[GridColumn, ...] = (
         GridColumn("Name", "name"),
         GridColumn("Type", "type", "combo", "SQL type in the datastore's dialect"),
         GridColumn("Null", "nullable", "check", "NULL allowed"),
@@ -412,7 +415,7 @@ class IndexesModel(RecordsModel):
     """The index list of the current table."""
 
     KIND = "indexes"
-    COLUMNS = (
+    COLUMNS: tuple[GridColumn, ...] = (
         GridColumn("Index", "name"),
         GridColumn("Columns", "columns", tip="Columns or expressions in order, comma-separated: "
                    "user_id, created_at DESC, lower(email)"),
@@ -437,7 +440,7 @@ class ForeignKeysModel(RecordsModel):
     """The foreign keys of the current table (composite ones and ``ON DELETE`` included)."""
 
     KIND = "foreign_keys"
-    COLUMNS = (
+    COLUMNS: tuple[GridColumn, ...] = (
         GridColumn("Foreign key", "name"),
         GridColumn("Columns", "columns", tip="Referencing columns in order, comma-separated"),
         GridColumn("Table", "table", "combo", "The referenced table"),
@@ -463,7 +466,7 @@ class ChecksModel(RecordsModel):
     """The check constraints of the current table."""
 
     KIND = "checks"
-    COLUMNS = (
+    COLUMNS: tuple[GridColumn, ...] = (
         GridColumn("Check", "name"),
         GridColumn("Condition", "condition", tip="A SQL condition on the row, e.g. total >= 0"),
     )

@@ -66,6 +66,7 @@ __all__ = [
     "set_unique",
     "split_list",
     "type_vocabulary",
+    "with_changes",
     "with_table",
 ]
 
@@ -177,7 +178,9 @@ def check_type(text: str, dialect: str) -> tuple[str, str]:
 
 def split_list(text: str) -> tuple[str, ...]:
     """``a, lower(b), coalesce(c, d) DESC`` -> its three items (commas inside brackets stay)."""
-    items, depth, current = [], 0, []
+    items: list[str] = []
+    current: list[str] = []
+    depth = 0
     for char in text:
         depth += (char == "(") - (char == ")")
         if char == "," and depth == 0:
@@ -218,6 +221,11 @@ def _check_name(name: str, what: str, taken: Iterable[str]) -> str:
     if name in taken:
         raise SchemaError(f"there is already {article} {what} named '{name}'")
     return name
+
+
+def with_changes(value: Any, **changes: Any) -> Any:
+    """:func:`dataclasses.replace` for fields named at run time (``**{field: value}``)."""
+    return replace(value, **changes)
 
 
 def with_table(store: Datastore, name: str, table: Table) -> Datastore:
@@ -267,8 +275,8 @@ def set_table_field(table: Table, field: str, text: str) -> Table:
     """Set ``rows``, ``growth``, ``retention`` (empty clears), ``archival`` or ``comment``."""
     parse = _TABLE_PARSERS.get(field)
     if parse is None:
-        return replace(table, **{field: text})
-    return replace(table, **{field: _parse_unit(parse, text)})
+        return with_changes(table, **{field: text})
+    return with_changes(table, **{field: _parse_unit(parse, text)})
 
 
 def _parse_unit(parse: Callable[[str], Any], text: str) -> Any:
@@ -289,7 +297,7 @@ def set_partitioning(table: Table, field: str, text: str) -> Table:
         value: Any = _parse_unit(Duration.parse, text)
     else:
         value = text.strip().lower() if field == "by" else text.strip()
-    return replace(table, partitioning=replace(part, **{field: value}))
+    return replace(table, partitioning=with_changes(part, **{field: value}))
 
 
 # --------------------------------------------------------------------------- columns
@@ -310,7 +318,7 @@ def set_column(table: Table, column: str, field: str, value: Any) -> Table:
         value = value.strip() or None if isinstance(value, str) else value
     elif field == "type":
         value = str(value).strip()
-    updated = replace(table.columns[column], **{field: value})
+    updated = with_changes(table.columns[column], **{field: value})
     return replace(table, columns={**table.columns, column: updated})
 
 
@@ -498,12 +506,13 @@ def rename_record(table: Table, kind: str, old: str, new: str) -> Table:
     """Rename an index, foreign key or check (``kind`` as in :data:`RECORDS`); order stays."""
     records = getattr(table, kind)
     new = _check_name(new, RECORDS[kind], set(records) - {old})
-    return replace(table, **{kind: _renamed(records, old, new)})
+    return with_changes(table, **{kind: _renamed(records, old, new)})
 
 
 def delete_record(table: Table, kind: str, name: str) -> Table:
     """Delete an index, foreign key or check."""
-    return replace(table, **{kind: {k: v for k, v in getattr(table, kind).items() if k != name}})
+    kept = {k: v for k, v in getattr(table, kind).items() if k != name}
+    return with_changes(table, **{kind: kept})
 
 
 def set_index(table: Table, name: str, field: str, value: Any) -> Table:
@@ -512,7 +521,7 @@ def set_index(table: Table, name: str, field: str, value: Any) -> Table:
         value = split_list(value)
     elif isinstance(value, str):
         value = value.strip()
-    updated = replace(table.indexes[name], **{field: value})
+    updated = with_changes(table.indexes[name], **{field: value})
     return replace(table, indexes={**table.indexes, name: updated})
 
 
@@ -537,7 +546,7 @@ def set_foreign_key(table: Table, name: str, field: str, value: str) -> Table:
     parsed: Any = split_list(value) if field in ("columns", "references") else value.strip()
     if field == "on_delete":
         parsed = " ".join(parsed.lower().replace("_", " ").split())
-    updated = replace(fk, **{field: parsed})
+    updated = with_changes(fk, **{field: parsed})
     if field == "columns" and len(fk.columns) == len(fk.references):
         pairs = dict(zip(fk.columns, fk.references, strict=True))
         updated = replace(updated, references=tuple(pairs.get(c, "") for c in parsed))

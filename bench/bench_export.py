@@ -6,6 +6,12 @@ its own budget in the checks issue::
 
     python bench/bench_export.py                  # RM-1k, median of 3 runs
     python bench/bench_export.py --size rm-100 -n 5
+
+Each run is one ``export --to all`` as a new process does it: the exporters' memos are emptied
+(:func:`exporters.memo.clear`), then every exporter runs in registry order, so the design
+document reuses the diagrams and DDL built by the exporters before it, and no run reuses
+anything from an earlier run. The figure per exporter is its median over the runs; the
+``(doc only)`` line shows the design document exported with nothing built before it.
 """
 
 from __future__ import annotations
@@ -23,7 +29,8 @@ if __package__ in (None, ""):  # run as a script: make the repository importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.generate import SIZES, generate
-from exporters.base import ExportOptions
+from exporters import memo
+from exporters.base import Exporter, ExportOptions, Files
 from exporters.files import write_files
 from exporters.registry import EXPORTERS
 
@@ -37,6 +44,21 @@ def _median(fn: Callable[[], Any], runs: int) -> tuple[float, Any]:
         result = fn()
         times.append(time.perf_counter() - start)
     return statistics.median(times), result
+
+
+def _export_all(
+    design: Any, exporters: list[Exporter], options: ExportOptions, runs: int
+) -> tuple[dict[str, float], dict[str, Files]]:
+    """Median seconds per exporter over ``runs`` cold ``export --to all`` runs, and the files."""
+    times: dict[str, list[float]] = {e.name: [] for e in exporters}
+    outputs: dict[str, Files] = {}
+    for _ in range(runs):
+        memo.clear()
+        for exporter in exporters:
+            start = time.perf_counter()
+            outputs[exporter.name] = exporter.export(design, options)
+            times[exporter.name].append(time.perf_counter() - start)
+    return {name: statistics.median(t) for name, t in times.items()}, outputs
 
 
 def _review(design: Any) -> tuple[Any, ...]:
@@ -59,25 +81,33 @@ def main(argv: list[str] | None = None) -> int:
     review: tuple[Any, ...] = ()
     if any(getattr(e, "needs_review", False) for e in exporters):
         seconds, review = _median(lambda: _review(design), 1)
-        print(f"{'(review)':<10} {seconds:7.3f} s  check engine, {len(review)} findings "
-              "(not counted)")
+        print(
+            f"{'(review)':<10} {seconds:7.3f} s  check engine, {len(review)} findings (not counted)"
+        )
     options = ExportOptions(review=review)
+    medians, outputs = _export_all(design, exporters, options, args.runs)
     total = 0.0
-    outputs = {}
-    for exporter in exporters:
-        seconds, files = _median(lambda e=exporter: e.export(design, options), args.runs)
-        outputs[exporter.name] = files
+    for name, seconds in medians.items():
+        files = outputs[name]
         size = sum(len(c) for c in files.values())
-        print(f"{exporter.name:<10} {seconds:7.3f} s  {len(files):5d} files {size / 1e6:7.2f} MB")
+        print(f"{name:<10} {seconds:7.3f} s  {len(files):5d} files {size / 1e6:7.2f} MB")
         total += seconds
     with tempfile.TemporaryDirectory() as folder:
-        seconds, _ = _median(lambda: [write_files(files, Path(folder) / name)
-                                      for name, files in outputs.items()], 1)
+        seconds, _ = _median(
+            lambda: [write_files(files, Path(folder) / name) for name, files in outputs.items()], 1
+        )
     print(f"{'(write)':<10} {seconds:7.3f} s  atomic writes of every file")
     total += seconds
+    doc = [e for e in exporters if e.name == "doc"]
+    if doc:
+        memo.clear()
+        seconds, _ = _median(lambda: doc[0].export(design, options), 1)
+        print(f"{'(doc only)':<10} {seconds:7.3f} s  nothing built before it (not counted)")
     verdict = "ok" if total <= GOAL_SECONDS else "MISSED"
-    print(f"{'total':<10} {total:7.3f} s  goal <= {GOAL_SECONDS:.0f} s: {verdict} "
-          f"({args.size}: {len(design)} elements)")
+    print(
+        f"{'total':<10} {total:7.3f} s  goal <= {GOAL_SECONDS:.0f} s: {verdict} "
+        f"({args.size}: {len(design)} elements)"
+    )
     return 0 if total <= GOAL_SECONDS else 1
 
 

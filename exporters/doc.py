@@ -18,13 +18,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-import yaml
-
 from exporters import markdown as md
 from exporters.adr import adr_files
 from exporters.base import ExportError, ExportOptions, Files
 from exporters.ddl import datastore_ddl, ddl_datastores, engine_label
 from exporters.mermaid import architecture_flowchart, er_diagram, sequence_diagram
+from exporters.yamltext import safe_dump
 from models.design import Design
 from models.elements import (
     Datastore,
@@ -35,6 +34,7 @@ from models.elements import (
     Service,
     Sla,
 )
+from models.io import gc_paused
 from models.units import Rate, format_number
 
 __all__ = ["DocExporter", "design_document"]
@@ -70,7 +70,8 @@ class DocExporter:
 
     def export(self, design: Design, options: ExportOptions) -> Files:
         """Return ``design.md``."""
-        return {"design.md": design_document(design, options)}
+        with gc_paused():  # a million short-lived objects: see gc_paused
+            return {"design.md": design_document(design, options)}
 
 
 def design_document(design: Design, options: ExportOptions | None = None) -> str:
@@ -135,9 +136,7 @@ def fenced(language: str, body: str) -> str:
 
 
 def _yaml(data: Any) -> str:
-    return yaml.safe_dump(
-        data, sort_keys=False, allow_unicode=True, width=1_000_000, default_flow_style=False
-    )
+    return safe_dump(data)  # yaml.safe_dump's bytes, through libyaml where it writes the same
 
 
 def _none(text: str = "None declared.") -> str:

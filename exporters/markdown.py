@@ -16,6 +16,7 @@ __all__ = ["cell", "inline", "link", "text"]
 
 _ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
 _ESCAPED = set("\\`*_[]()#|~!{}$")
+_ESCAPES = str.maketrans({**_ENTITIES, **{c: f"\\{c}" for c in _ESCAPED}})
 _LINE_START = re.compile(r"^([-+=]|\d+(?=[.)]))")
 
 
@@ -41,7 +42,7 @@ def link(label: str, target: str) -> str:
 
 
 def _escape_line(line: str) -> str:
-    out = "".join(_ENTITIES.get(c) or (f"\\{c}" if c in _ESCAPED else c) for c in line)
+    out = line.translate(_ESCAPES)
     match = _LINE_START.match(out)
     if match and match.group(1)[0] in "-+=":
         return "\\" + out

@@ -19,6 +19,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
 from exporters import markdown as md
+from exporters import memo
 from exporters.base import ExportError, ExportOptions, Files
 from exporters.files import safe_name, unique_names
 from models.design import Design, kind_of
@@ -143,7 +144,6 @@ class _Flowchart:
     """Pre-rendered node and edge lines of a design, assembled into (partial) flowcharts."""
 
     def __init__(self, design: Design) -> None:
-        self.design = design
         self.elements = dict(design.elements())
         self.ids = _ids(self.elements, "n_")
         self.group = {eid: getattr(el, "group", "") for eid, el in self.elements.items()}
@@ -207,6 +207,14 @@ def _relation_key(rel: Relation) -> tuple[str, str, str]:
 
 def architecture_diagrams(design: Design) -> list[Diagram]:
     """The architecture as one flowchart, or split into parts when Mermaid's limits require."""
+    elements = tuple(design.elements())
+    sources = (*(element for _, element in elements), *design.relations())
+    key = (tuple(element_id for element_id, _ in elements), design.info.name)
+    # The doc exporter shows the same diagrams: built once per export (see exporters.memo).
+    return list(memo.ARCHITECTURE.get(sources, key, lambda: tuple(_architecture(design))))
+
+
+def _architecture(design: Design) -> list[Diagram]:
     chart = _Flowchart(design)
     whole = chart.render(chart.elements, chart.relations)
     title = design.info.name
@@ -352,6 +360,11 @@ def er_diagram(design: Design, datastore_id: str) -> str:
     store = design.element(datastore_id)
     if not isinstance(store, Datastore):
         raise ExportError(f"'{datastore_id}' is not a datastore")
+    # The doc exporter shows the same diagrams: built once per export (see exporters.memo).
+    return memo.ER_DIAGRAMS.get((store,), datastore_id, lambda: _er_fitting(store, datastore_id))
+
+
+def _er_fitting(store: Datastore, datastore_id: str) -> str:
     text = _er_text(store, keys_only=False)
     if not fits(text):
         text = _er_text(store, keys_only=True)

@@ -1,8 +1,9 @@
 """OpenAPI 3.1: one document per service with endpoints, built as a dict and dumped as YAML.
 
-The document is plain data (``dict``/``list``/``str``) in a fixed key order, written with
-``yaml.safe_dump(sort_keys=False)``, so the same design always gives the same bytes. Tests
-validate it with openapi-spec-validator and lint it with ``redocly lint``.
+The document is plain data (``dict``/``list``/``str``) in a fixed key order, written by
+PyYAML's safe dumper with libyaml's emitter (:func:`exporters.yamltext.libyaml_dump`), keys
+unsorted, so the same design always gives the same bytes. Tests validate it with
+openapi-spec-validator and lint it with ``redocly lint``.
 
 What the design says and what the document gets:
 
@@ -23,13 +24,13 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-import yaml
-
 from exporters.base import ExportError, ExportOptions, Files
 from exporters.files import safe_name, unique_names
 from exporters.markdown import inline as md
+from exporters.yamltext import libyaml_dump
 from models.design import Design
 from models.elements import Endpoint, HttpMethod, Pagination, Parameter, Response, Service
+from models.io import gc_paused
 
 __all__ = ["OpenApiExporter", "openapi_document", "operation_id", "shape_schema"]
 
@@ -54,37 +55,20 @@ class OpenApiExporter:
         """
         ids = [service_id for service_id, service in design.services() if service.endpoints]
         names = unique_names({service_id: safe_name(service_id) for service_id in ids})
-        return {
-            f"{names[service_id]}.yaml": dump(openapi_document(design, service_id))
-            for service_id in ids
-        }
-
-
-_SafeDumper: type = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # libyaml: ~10x faster
-
-
-class _Dumper(_SafeDumper):  # type: ignore[misc, valid-type]
-    """Safe YAML with multi-line text as ``|`` blocks (readable descriptions)."""
-
-
-def _str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
-    style = "|" if "\n" in value and value == value.strip() + "" and "\t" not in value else None
-    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
-
-
-_Dumper.add_representer(str, _str)
+        with gc_paused():  # a million short-lived objects: see gc_paused
+            return {
+                f"{names[service_id]}.yaml": dump(openapi_document(design, service_id))
+                for service_id in ids
+            }
 
 
 def dump(document: Mapping[str, Any]) -> str:
-    """The document as YAML, keys in build order, no line folding (byte-stable)."""
-    return yaml.dump(
-        document,
-        Dumper=_Dumper,
-        sort_keys=False,
-        allow_unicode=True,
-        width=1_000_000,
-        default_flow_style=False,
-    )
+    """The document as YAML, keys in build order, no line folding (byte-stable).
+
+    libyaml's emitter, with multi-line text as ``|`` blocks (readable descriptions); see
+    :func:`exporters.yamltext.libyaml_dump`.
+    """
+    return libyaml_dump(document, literal_blocks=True)
 
 
 def openapi_document(design: Design, service_id: str) -> dict[str, Any]:

@@ -1,9 +1,13 @@
 """Graphics items: elements, relations and group frames.
 
-Items hold only what they need to draw (texts elided once, paths computed on change); the
-design stays the source of truth and the scene updates items from its events. Elements and
-relations use ``DeviceCoordinateCache`` and level-of-detail painting: below
-:data:`LABEL_LOD` texts are skipped, so a zoomed-out canvas of thousands of items stays fluid.
+Each item is a light parent that owns selection, the hit shape and the tooltip but paints
+nothing itself (``ItemHasNoContents``); what it shows are Qt's own C++ items (paths, polygons,
+simple texts), styled once when the model or the palette changes. A frame therefore runs no
+Python per item, so a zoomed-out canvas of thousands of items pans and zooms at C++ speed.
+Level of detail: :meth:`~studio.canvas.scene.DiagramScene.set_detail` hides texts below
+:data:`LABEL_LOD` and relation labels below :data:`RELATION_LABEL_LOD`, so painting never even
+visits them. Only the few decorations that need custom drawing (error badges, the label
+pills of relations) are painted in Python, and only at a readable zoom.
 """
 
 from __future__ import annotations
@@ -26,29 +30,48 @@ from PySide6.QtGui import (
     QPen,
     QPolygonF,
 )
-from PySide6.QtWidgets import QGraphicsItem, QStyle, QStyleOptionGraphicsItem, QWidget
+from PySide6.QtWidgets import (
+    QGraphicsItem,
+    QGraphicsPathItem,
+    QGraphicsPolygonItem,
+    QGraphicsSimpleTextItem,
+    QStyleOptionGraphicsItem,
+    QWidget,
+)
 
 from models.design import kind_of
 from models.elements import Datastore, Element, ElementKind, Relation, RelationKind
 from studio.canvas import style
 from studio.canvas.style import ELEMENT_HEIGHT, ELEMENT_WIDTH
 
-__all__ = ["LABEL_LOD", "ElementItem", "GroupItem", "RelationItem", "element_subtitle"]
+__all__ = [
+    "LABEL_LOD",
+    "RELATION_LABEL_LOD",
+    "ElementItem",
+    "GroupItem",
+    "RelationItem",
+    "element_subtitle",
+]
 
-#: Level of detail (scale) under which texts are not drawn.
+#: Scale under which element texts, glyphs, badges and group names are hidden.
 LABEL_LOD = 0.42
+#: Scale under which relation labels are hidden.
+RELATION_LABEL_LOD = 0.55
+#: Where a relation's label may sit along its path, best first.
+LABEL_SPOTS = (0.5, 0.38, 0.62, 0.27, 0.73)
 _PARALLEL_GAP = 30.0
 _ARROW = 9.0
 _TEXT_LEFT = 40.0
+_TEXT_WIDTH = ELEMENT_WIDTH - _TEXT_LEFT - 10
 _ERROR = QColor("#d64545")
 _WARNING = QColor("#e0a526")
+_NO_CONTENTS = QGraphicsItem.GraphicsItemFlag.ItemHasNoContents
 
 
 @cache
 def _fonts() -> tuple[QFont, QFont, QFont]:
     base = QFont()
     title = QFont(base)
-    title.setPointSizeF(base.pointSizeF())
     title.setWeight(QFont.Weight.DemiBold)
     small = QFont(base)
     small.setPointSizeF(base.pointSizeF() * 0.86)
@@ -69,6 +92,22 @@ def element_subtitle(element: Element) -> str:
     return getattr(element, "technology", "") or style.KIND_LABELS[kind_of(element)]
 
 
+def _passive(item: QGraphicsItem) -> QGraphicsItem:
+    """A drawing-only child: clicks, hovers and tooltips go to its parent."""
+    item.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
+    return item
+
+
+def _path_child(parent: QGraphicsItem, path: QPainterPath) -> QGraphicsPathItem:
+    return _passive(QGraphicsPathItem(path, parent))  # type: ignore[return-value]
+
+
+def _text_child(parent: QGraphicsItem, font: QFont) -> QGraphicsSimpleTextItem:
+    item = _passive(QGraphicsSimpleTextItem(parent))
+    item.setFont(font)  # type: ignore[attr-defined]
+    return item  # type: ignore[return-value]
+
+
 class ElementItem(QGraphicsItem):
     """A service, datastore, queue, external system or client: a labelled shape with a glyph."""
 
@@ -77,37 +116,81 @@ class ElementItem(QGraphicsItem):
         self.element_id = element_id
         self.kind = kind_of(element)
         self.errors = self.warnings = 0
-        self._title = self._subtitle = ""
+        self._texts_shown = True
         flags = (QGraphicsItem.GraphicsItemFlag.ItemIsSelectable
-                 | QGraphicsItem.GraphicsItemFlag.ItemSendsGeometryChanges)
+                 | QGraphicsItem.GraphicsItemFlag.ItemSendsGeometryChanges | _NO_CONTENTS)
         if editable:
             flags |= QGraphicsItem.GraphicsItemFlag.ItemIsMovable
         self.setFlags(flags)
-        self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self.setAcceptHoverEvents(True)
         self.setZValue(1)
+        body = style.body_path(self.kind)
+        self._halo = _path_child(self, body)
+        self._halo.setVisible(False)
+        self._body = _path_child(self, body)
+        detail = style.detail_path(self.kind)
+        self._detail = None if detail.isEmpty() else _path_child(self, detail)
+        self._glyph = _path_child(self, style.glyph_path(self.kind))
+        narrow = self.kind in (ElementKind.CLIENT, ElementKind.QUEUE)
+        self._glyph.setPos(-ELEMENT_WIDTH / 2 + (16 if narrow else 10), -10)
+        title_font, small_font, _ = _fonts()
+        self._title = _text_child(self, title_font)
+        self._subtitle = _text_child(self, small_font)
+        self._badges = _Badges(self)
+        self.restyle()
         self.set_element(element)
 
     def set_element(self, element: Element) -> None:
         """Show a new version of the element."""
         title_font, small_font, _ = _fonts()
-        width = ELEMENT_WIDTH - _TEXT_LEFT - 10
         title = element.name or self.element_id
-        self._title = QFontMetricsF(title_font).elidedText(title, Qt.TextElideMode.ElideRight,
-                                                           width)
-        self._subtitle = QFontMetricsF(small_font).elidedText(
-            element_subtitle(element), Qt.TextElideMode.ElideRight, width)
+        subtitle = element_subtitle(element)
+        for item, font, text, top in ((self._title, title_font, title, -19.0),
+                                      (self._subtitle, small_font, subtitle, 1.0)):
+            metrics = QFontMetricsF(font)
+            item.setText(metrics.elidedText(text, Qt.TextElideMode.ElideRight, _TEXT_WIDTH))
+            item.setPos(-ELEMENT_WIDTH / 2 + _TEXT_LEFT, top + (19 - metrics.height()) / 2)
         purpose = getattr(element, "purpose", "")
         self.setToolTip(f"<b>{title}</b> <i>({self.element_id})</i><br>"
-                        f"{style.KIND_LABELS[self.kind]} · {element_subtitle(element)}"
+                        f"{style.KIND_LABELS[self.kind]} · {subtitle}"
                         + (f"<br>{purpose}" if purpose else ""))
-        self.update()
+
+    @property
+    def title(self) -> str:
+        """The title as shown (elided to fit)."""
+        return self._title.text()
 
     def set_counts(self, errors: int, warnings: int) -> None:
         """Show the latest review's error and warning counts as a badge."""
         if (errors, warnings) != (self.errors, self.warnings):
             self.errors, self.warnings = errors, warnings
-            self.update()
+            self._badges.set_counts(errors, warnings)
+            self._badges.setVisible(self._texts_shown and bool(errors or warnings))
+
+    def show_texts(self, shown: bool) -> None:
+        """Show or hide what is unreadable when zoomed far out (texts, glyph, badges)."""
+        self._texts_shown = shown
+        for item in (self._title, self._subtitle, self._glyph):
+            item.setVisible(shown)
+        self._badges.setVisible(shown and bool(self.errors or self.warnings))
+
+    def restyle(self) -> None:
+        """Take the colours of the current palette."""
+        accent = style.accent(self.kind)
+        base, text = _role(QPalette.ColorRole.Base), _role(QPalette.ColorRole.Text)
+        pen = QPen(accent, 1.6)
+        if self.kind is ElementKind.EXTERNAL:
+            pen.setStyle(Qt.PenStyle.DashLine)
+        self._body.setPen(pen)
+        self._body.setBrush(style.blend(accent, base, 0.88))
+        if self._detail is not None:
+            self._detail.setPen(pen)
+        self._halo.setPen(QPen(_role(QPalette.ColorRole.Highlight), 5))
+        self._glyph.setPen(QPen(accent, 1.5))
+        self._glyph.setBrush(style.blend(accent, base, 0.7))
+        self._title.setBrush(text)
+        self._subtitle.setBrush(style.blend(text, base, 0.4))
+        self._badges.update()
 
     # ------------------------------------------------------------------ geometry
 
@@ -128,74 +211,54 @@ class ElementItem(QGraphicsItem):
             scene = self.scene()
             if scene is not None:
                 scene.element_moved(self)  # type: ignore[attr-defined]
+        elif change == QGraphicsItem.GraphicsItemChange.ItemSelectedHasChanged:
+            self._halo.setVisible(bool(value))
         return super().itemChange(change, value)
-
-    # ------------------------------------------------------------------ painting
 
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem,
               widget: QWidget | None = None) -> None:
-        lod = option.levelOfDetailFromTransform(painter.worldTransform())
-        accent = style.accent(self.kind)
-        base = _role(QPalette.ColorRole.Base)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        body = style.body_path(self.kind)
-        if option.state & QStyle.StateFlag.State_Selected:
-            painter.setPen(QPen(_role(QPalette.ColorRole.Highlight), 5))
-            painter.setBrush(Qt.BrushStyle.NoBrush)
-            painter.drawPath(body)
-        pen = QPen(accent, 1.6)
-        if self.kind is ElementKind.EXTERNAL:
-            pen.setStyle(Qt.PenStyle.DashLine)
-        painter.setPen(pen)
-        painter.setBrush(style.blend(accent, base, 0.88))
-        painter.drawPath(body)
-        painter.setBrush(Qt.BrushStyle.NoBrush)
-        painter.drawPath(style.detail_path(self.kind))
-        if lod < LABEL_LOD:
-            return
-        self._paint_glyph(painter, accent, base)
-        self._paint_texts(painter)
-        self._paint_badges(painter)
+        """Nothing: the children draw the element (``ItemHasNoContents``)."""
 
-    def _paint_glyph(self, painter: QPainter, accent: QColor, base: QColor) -> None:
-        left = -ELEMENT_WIDTH / 2 + (16 if self.kind in (ElementKind.CLIENT,
-                                                          ElementKind.QUEUE) else 10)
-        painter.save()
-        painter.translate(left, -10)
-        painter.setPen(QPen(accent, 1.5))
-        painter.setBrush(style.blend(accent, base, 0.7))
-        painter.drawPath(style.glyph_path(self.kind))
-        painter.restore()
 
-    def _paint_texts(self, painter: QPainter) -> None:
-        title_font, small_font, _ = _fonts()
-        left = -ELEMENT_WIDTH / 2 + _TEXT_LEFT
-        text = _role(QPalette.ColorRole.Text)
-        painter.setPen(text)
-        painter.setFont(title_font)
-        align = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
-        painter.drawText(QRectF(left, -19, ELEMENT_WIDTH - _TEXT_LEFT - 10, 20), align, self._title)
-        painter.setPen(style.blend(text, _role(QPalette.ColorRole.Base), 0.4))
-        painter.setFont(small_font)
-        painter.drawText(QRectF(left, 1, ELEMENT_WIDTH - _TEXT_LEFT - 10, 18), align,
-                         self._subtitle)
+class _Badges(QGraphicsItem):
+    """The error and warning counts at an element's top-right corner."""
 
-    def _paint_badges(self, painter: QPainter) -> None:
-        _, _, badge_font = _fonts()
-        x = ELEMENT_WIDTH / 2 + 6
-        for count, color in ((self.warnings, _WARNING), (self.errors, _ERROR)):
-            if not count:
-                continue
-            label = str(count) if count < 100 else "99+"
-            width = max(18.0, QFontMetricsF(badge_font).horizontalAdvance(label) + 10)
-            rect = QRectF(x - width, -ELEMENT_HEIGHT / 2 - 9, width, 18)
+    def __init__(self, parent: ElementItem) -> None:
+        super().__init__(parent)
+        _passive(self)
+        self._pills: list[tuple[QRectF, QColor, str]] = []
+        self._bounds = QRectF()
+        self.setVisible(False)
+
+    def set_counts(self, errors: int, warnings: int) -> None:
+        _, _, font = _fonts()
+        metrics = QFontMetricsF(font)
+        pills, x = [], ELEMENT_WIDTH / 2 + 6
+        for count, color in ((warnings, _WARNING), (errors, _ERROR)):
+            if count:
+                label = str(count) if count < 100 else "99+"
+                width = max(18.0, metrics.horizontalAdvance(label) + 10)
+                pills.append((QRectF(x - width, -ELEMENT_HEIGHT / 2 - 9, width, 18), color, label))
+                x -= width + 3
+        self.prepareGeometryChange()
+        self._pills = pills
+        self._bounds = QRectF()
+        for rect, _, _ in pills:
+            self._bounds |= rect.adjusted(-1, -1, 1, 1)
+
+    def boundingRect(self) -> QRectF:
+        return self._bounds
+
+    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem,
+              widget: QWidget | None = None) -> None:
+        _, _, font = _fonts()
+        painter.setFont(font)
+        for rect, color, label in self._pills:
             painter.setPen(QPen(_role(QPalette.ColorRole.Base), 1.5))
             painter.setBrush(color)
             painter.drawRoundedRect(rect, 9, 9)
             painter.setPen(QColor("white"))
-            painter.setFont(badge_font)
             painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, label)
-            x -= width + 3
 
 
 class RelationItem(QGraphicsItem):
@@ -210,19 +273,28 @@ class RelationItem(QGraphicsItem):
         self.bend = 0.0
         self.siblings = 1
         self._path = QPainterPath()
-        self._arrow = QPolygonF()
-        self._label = ""
-        self._label_rect = QRectF()
+        self._shape: QPainterPath | None = None
         self._bounds = QRectF()
-        self.setFlags(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
-        self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+        self.setFlags(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable | _NO_CONTENTS)
         self.setZValue(0)
+        self._line = _path_child(self, QPainterPath())
+        self._head: QGraphicsPolygonItem = _passive(QGraphicsPolygonItem(self))  # type: ignore[assignment]
+        self._label = _Label(self)
         self.set_relation(relation)
 
     @property
     def key(self) -> tuple[str, str, RelationKind]:
         """The relation's key (source, target, kind)."""
         return self.relation.key
+
+    @property
+    def label(self) -> str:
+        """The text shown on the relation ('' for none)."""
+        return self._label.text
+
+    def label_rect(self) -> QRectF:
+        """The label's rectangle in scene coordinates (empty without a label)."""
+        return self._label.rect if self._label.text else QRectF()
 
     def set_relation(self, relation: Relation) -> None:
         """Show a new version of the relation."""
@@ -233,6 +305,7 @@ class RelationItem(QGraphicsItem):
             parts.append(f"timeout {relation.timeout}")
         self.setToolTip("<br>".join(parts))
         self._update_label()
+        self.restyle()
 
     def _update_label(self) -> None:
         rel = self.relation
@@ -242,8 +315,7 @@ class RelationItem(QGraphicsItem):
             label = rel.kind.value
         else:
             label = rel.protocol
-        self._label = label
-        self.update()
+        self._label.set_text(label)
 
     def set_parallel(self, index: int, count: int) -> None:
         """Place this relation among ``count`` relations joining the same two elements."""
@@ -252,9 +324,29 @@ class RelationItem(QGraphicsItem):
             self.siblings = count
             self._update_label()
 
+    def show_label(self, shown: bool) -> None:
+        """Show or hide the label (level of detail)."""
+        self._label.setVisible(shown and bool(self._label.text))
+
+    def restyle(self) -> None:
+        """Take the colours of the current palette and the selection state."""
+        kind = self.relation.kind
+        selected = self.isSelected()
+        color = _role(QPalette.ColorRole.Highlight) if selected else style.relation_color(kind)
+        pen = QPen(color, 2.4 if selected else 1.4)
+        if kind is RelationKind.OWNS:
+            pen.setStyle(Qt.PenStyle.DotLine)
+        elif not kind.is_sync:
+            pen.setStyle(Qt.PenStyle.DashLine)
+        self._line.setPen(pen)
+        self._head.setPen(QPen(color, 1.2))
+        self._head.setBrush(QBrush(color) if kind is not RelationKind.OWNS
+                            else QBrush(Qt.BrushStyle.NoBrush))
+        self._label.set_colors(_role(QPalette.ColorRole.Base),
+                               style.blend(color, _role(QPalette.ColorRole.Text), 0.3))
+
     def adjust(self, source: QRectF, target: QRectF) -> None:
         """Recompute the path between the two elements' rectangles (scene coordinates)."""
-        self.prepareGeometryChange()
         rel = self.relation
         # Parallel relations bend away from a line with a fixed direction (lower id first),
         # so two relations running opposite ways do not land on each other.
@@ -274,61 +366,93 @@ class RelationItem(QGraphicsItem):
             path.moveTo(_clip(source, end))
             path.lineTo(_clip(target, start))
         self._path = path
-        self._arrow = _arrow_head(path, rel.kind)
-        self._place_label()
-        self._bounds = (path.boundingRect() | self._arrow.boundingRect() | self._label_rect
-                        ).adjusted(-6, -6, 6, 6)
-        self.update()
+        self._line.setPath(path)
+        self._head.setPolygon(_arrow_head(path, rel.kind))
+        self.place_label(0)
 
-    def _place_label(self) -> None:
-        if not self._label:
-            self._label_rect = QRectF()
-            return
-        _, small_font, _ = _fonts()
-        metrics = QFontMetricsF(small_font)
-        width = metrics.horizontalAdvance(self._label) + 8
-        height = metrics.height() + 2
-        centre = self._path.pointAtPercent(0.5)
-        self._label_rect = QRectF(centre.x() - width / 2, centre.y() - height / 2, width, height)
+    def label_spots(self) -> list[QRectF]:
+        """Where the label may go along the path (scene coordinates), best first."""
+        if not self._label.text or self._path.isEmpty():
+            return []
+        size = self._label.size
+        return [QRectF(self._path.pointAtPercent(t) - QPointF(size.width(), size.height()) / 2,
+                       size) for t in LABEL_SPOTS]
+
+    def place_label(self, spot: int) -> None:
+        """Put the label at ``label_spots()[spot]``."""
+        spots = self.label_spots()
+        if spots:
+            self._label.move_to(spots[min(spot, len(spots) - 1)])
+        self.prepareGeometryChange()
+        self._shape = None
+        self._bounds = (self._path.boundingRect() | self._head.polygon().boundingRect()
+                        | self.label_rect()).adjusted(-6, -6, 6, 6)
 
     def boundingRect(self) -> QRectF:
         return self._bounds
 
     def shape(self) -> QPainterPath:
-        stroker = QPainterPathStroker()
-        stroker.setWidth(10)
-        shape = stroker.createStroke(self._path)
-        shape.addRect(self._label_rect)
-        return shape
+        if self._shape is None:  # hit tests are rare next to moves: build it on demand
+            stroker = QPainterPathStroker()
+            stroker.setWidth(10)
+            self._shape = stroker.createStroke(self._path)
+            if self._label.text:
+                self._shape.addRect(self._label.rect)
+        return self._shape
+
+    def itemChange(self, change: QGraphicsItem.GraphicsItemChange, value: Any) -> Any:
+        if change == QGraphicsItem.GraphicsItemChange.ItemSelectedHasChanged:
+            self.restyle()
+        return super().itemChange(change, value)
 
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem,
               widget: QWidget | None = None) -> None:
-        kind = self.relation.kind
-        color = style.relation_color(kind)
-        selected = bool(option.state & QStyle.StateFlag.State_Selected)
-        if selected:
-            color = _role(QPalette.ColorRole.Highlight)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        pen = QPen(color, 2.4 if selected else 1.4)
-        if kind is RelationKind.OWNS:
-            pen.setStyle(Qt.PenStyle.DotLine)
-        elif not kind.is_sync:
-            pen.setStyle(Qt.PenStyle.DashLine)
-        painter.setPen(pen)
-        painter.setBrush(Qt.BrushStyle.NoBrush)
-        painter.drawPath(self._path)
-        painter.setPen(QPen(color, 1.2))
-        painter.setBrush(QBrush(color) if kind is not RelationKind.OWNS else Qt.BrushStyle.NoBrush)
-        painter.drawPolygon(self._arrow)
-        if self._label and option.levelOfDetailFromTransform(painter.worldTransform()) >= 0.55:
-            _, small_font, _ = _fonts()
-            base = _role(QPalette.ColorRole.Base)
-            painter.setPen(Qt.PenStyle.NoPen)
-            painter.setBrush(base)
-            painter.drawRoundedRect(self._label_rect, 4, 4)
-            painter.setPen(style.blend(color, _role(QPalette.ColorRole.Text), 0.3))
-            painter.setFont(small_font)
-            painter.drawText(self._label_rect, Qt.AlignmentFlag.AlignCenter, self._label)
+        """Nothing: the children draw the relation (``ItemHasNoContents``)."""
+
+
+class _Label(QGraphicsItem):
+    """A relation's label: its text on a pill of the canvas colour, so crossing lines do not
+    strike it through."""
+
+    def __init__(self, parent: RelationItem) -> None:
+        super().__init__(parent)
+        _passive(self)
+        self.setZValue(1)
+        self.text = ""
+        self.size = QRectF().size()
+        self.rect = QRectF()
+        self._fill = self._ink = QColor()
+
+    def set_text(self, text: str) -> None:
+        _, small_font, _ = _fonts()
+        metrics = QFontMetricsF(small_font)
+        self.prepareGeometryChange()
+        self.text = text
+        self.size = QRectF(0, 0, metrics.horizontalAdvance(text) + 8, metrics.height() + 2).size()
+        self.rect = QRectF(self.rect.topLeft(), self.size)
+        if not text:
+            self.setVisible(False)
+
+    def move_to(self, rect: QRectF) -> None:
+        self.prepareGeometryChange()
+        self.rect = rect
+
+    def set_colors(self, fill: QColor, ink: QColor) -> None:
+        self._fill, self._ink = fill, ink
+        self.update()
+
+    def boundingRect(self) -> QRectF:
+        return self.rect
+
+    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem,
+              widget: QWidget | None = None) -> None:
+        _, small_font, _ = _fonts()
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(self._fill)
+        painter.drawRoundedRect(self.rect, 4, 4)
+        painter.setPen(self._ink)
+        painter.setFont(small_font)
+        painter.drawText(self.rect, Qt.AlignmentFlag.AlignCenter, self.text)
 
 
 def _clip(rect: QRectF, toward: QPointF) -> QPointF:
@@ -363,7 +487,7 @@ def _arrow_head(path: QPainterPath, kind: RelationKind) -> QPolygonF:
     return QPolygonF([tip, base + normal * (_ARROW * 0.5), base - normal * (_ARROW * 0.5)])
 
 
-class GroupItem(QGraphicsItem):
+class GroupItem(QGraphicsPathItem):
     """A bounded context: a labelled frame around its members, behind everything.
 
     The frame is the union of a halo around each member, bridged between two members only
@@ -378,11 +502,13 @@ class GroupItem(QGraphicsItem):
     def __init__(self, name: str) -> None:
         super().__init__()
         self.name = name
-        self._path = QPainterPath()
-        self._label_at = QPointF()
         self.setZValue(-10)
         self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
         self.setToolTip(f"Group {name}")
+        _, small_font, _ = _fonts()
+        self._label = _text_child(self, small_font)
+        self._label.setText(name)
+        self.restyle()
 
     def set_members(self, rects: list[QRectF],
                     blocked: Callable[[QRectF], bool] = lambda _r: False) -> None:
@@ -402,30 +528,18 @@ class GroupItem(QGraphicsItem):
         path.setFillRule(Qt.FillRule.WindingFill)
         for halo in halos:
             path.addRoundedRect(halo, 10, 10)
-        self.prepareGeometryChange()
-        self._path = path.simplified()
-        self._label_at = QPointF(top.left() + 10, top.top() - self.HEADER + 2)
-        self.update()
+        self.setPath(path.simplified())
+        metrics = QFontMetricsF(self._label.font())
+        self._label.setPos(top.left() + 10,
+                           top.top() - self.HEADER + 2 + (self.HEADER - metrics.height()) / 2)
 
-    def boundingRect(self) -> QRectF:
-        return self._path.boundingRect().adjusted(-1, -1, 1, 1)
+    def show_texts(self, shown: bool) -> None:
+        """Show or hide the name (level of detail)."""
+        self._label.setVisible(shown)
 
-    def shape(self) -> QPainterPath:
-        return self._path
-
-    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem,
-              widget: QWidget | None = None) -> None:
-        text = _role(QPalette.ColorRole.Text)
-        base = _role(QPalette.ColorRole.Base)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.setPen(QPen(style.blend(text, base, 0.72), 1.2, Qt.PenStyle.DashLine))
-        painter.setBrush(style.blend(text, base, 0.96))
-        painter.drawPath(self._path)
-        if option.levelOfDetailFromTransform(painter.worldTransform()) < LABEL_LOD:
-            return
-        _, small_font, _ = _fonts()
-        painter.setFont(small_font)
-        painter.setPen(style.blend(text, base, 0.45))
-        painter.drawText(QRectF(self._label_at, QPointF(self._label_at.x() + 300,
-                                                        self._label_at.y() + self.HEADER)),
-                         Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, self.name)
+    def restyle(self) -> None:
+        """Take the colours of the current palette."""
+        text, base = _role(QPalette.ColorRole.Text), _role(QPalette.ColorRole.Base)
+        self.setPen(QPen(style.blend(text, base, 0.72), 1.2, Qt.PenStyle.DashLine))
+        self.setBrush(style.blend(text, base, 0.96))
+        self._label.setBrush(style.blend(text, base, 0.45))

@@ -41,13 +41,26 @@ from models.events import (
     RelationChanged,
     RelationRemoved,
 )
-from studio.canvas.items import ElementItem, GroupItem, RelationItem
+from studio.canvas.items import (
+    LABEL_LOD,
+    RELATION_LABEL_LOD,
+    ElementItem,
+    GroupItem,
+    RelationItem,
+)
 from studio.commands import AddElement, AddRelation, MoveElements, RemoveElements
 from studio.document import Document
 
 __all__ = ["NEW_ELEMENTS", "DiagramScene", "KindChooser", "allowed_kinds", "finding_target"]
 
 RelationKey = tuple[str, str, RelationKind]
+#: While a drag goes on, group frames and labels follow once the pointer rests this long (ms):
+#: re-framing a large context on every mouse move would cost more than a frame.
+DRAG_SETTLE_MS = 120
+#: From this many items, a drag suspends the scene's BSP index: moving relations that span
+#: the canvas re-file themselves in many tree leaves on every mouse move, which costs more
+#: than a frame; a linear index takes moves for free and the tree is rebuilt once on release.
+DRAG_UNINDEXED_FROM = 1000
 #: Asks the user which relation kind to create; returns None to cancel.
 KindChooser = Callable[[Sequence[RelationKind], QPoint], RelationKind | None]
 
@@ -76,6 +89,40 @@ def finding_target(element: str, known: Iterable[str]) -> str | None:
     return head if head in known else None
 
 
+class RectGrid:
+    """Rectangles bucketed in a coarse grid, for "what lies in this rectangle" queries.
+
+    Tidying asks that question thousands of times right after items moved, when the scene's
+    own index would scan every moved item (calling its Python ``boundingRect``) until Qt
+    re-indexes them; a grid of plain floats answers in microseconds.
+    """
+
+    CELL = 256.0
+
+    def __init__(self) -> None:
+        self._cells: dict[tuple[int, int], list[tuple[float, float, float, float, str]]] = (
+            defaultdict(list))
+
+    def _span(self, rect: QRectF) -> Iterable[tuple[int, int]]:
+        c = self.CELL
+        for x in range(int(rect.left() // c), int(rect.right() // c) + 1):
+            for y in range(int(rect.top() // c), int(rect.bottom() // c) + 1):
+                yield x, y
+
+    def add(self, rect: QRectF, tag: str = "") -> None:
+        """Remember ``rect`` with a ``tag`` (e.g. its element's group)."""
+        entry = (rect.left(), rect.top(), rect.right(), rect.bottom(), tag)
+        for cell in self._span(rect):
+            self._cells[cell].append(entry)
+
+    def tags_in(self, rect: QRectF) -> set[str]:
+        """Tags of the rectangles that intersect ``rect``."""
+        left, top, right, bottom = rect.left(), rect.top(), rect.right(), rect.bottom()
+        return {tag for cell in self._span(rect)
+                for (x0, y0, x1, y1, tag) in self._cells.get(cell, ())
+                if x0 < right and left < x1 and y0 < bottom and top < y1}
+
+
 class DiagramScene(QGraphicsScene):
     """Items for every element, relation and group of the document's design.
 
@@ -99,9 +146,11 @@ class DiagramScene(QGraphicsScene):
         self._rubber: QGraphicsLineItem | None = None
         self.connect_mode = False
         self.kind_chooser: KindChooser = lambda kinds, _pos: kinds[0] if kinds else None
-        self._groups_dirty = QTimer(self, singleShot=True, interval=0)
-        self._groups_dirty.timeout.connect(self._update_groups)
-        self.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.BspTreeIndex)
+        self.texts_shown = self.labels_shown = True
+        self._dirty_groups: set[str] = set()
+        self._dirty_labels: set[RelationKey] = set()
+        self._tidy_timer = QTimer(self, singleShot=True, interval=0)
+        self._tidy_timer.timeout.connect(self.tidy)
         self._build()
         self._unsubscribe = self.design.subscribe(self._on_event)
         document.findings_changed.connect(self._show_findings)
@@ -115,23 +164,29 @@ class DiagramScene(QGraphicsScene):
     # ------------------------------------------------------------------ building
 
     def _build(self) -> None:
+        # Items are added unindexed and the BSP tree is built once at the end: indexing each
+        # insertion rebuilds the tree many times over for thousands of items.
+        self.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.NoIndex)
         for element_id, element in self.design.elements():
             self._add_element_item(element_id, element)
         for relation in self.design.relations():
             self._add_relation_item(relation)
-        self._update_groups()
+        self.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.BspTreeIndex)
+        self.tidy()
 
     def _add_element_item(self, element_id: str, element: Element) -> None:
         item = ElementItem(element_id, element, self.editable)
+        item.show_texts(self.texts_shown)
         self.elements[element_id] = item
         pos = self.design.layout.get(element_id)
         if pos is not None:
             item.setPos(*pos)
         self.addItem(item)
-        self._groups_dirty.start()
+        self._mark_group(getattr(element, "group", ""))
 
     def _add_relation_item(self, relation: Relation) -> None:
         item = RelationItem(relation)
+        item.show_label(self.labels_shown)
         self.relations[relation.key] = item
         self._adjacent[relation.source].add(relation.key)
         self._adjacent[relation.target].add(relation.key)
@@ -150,25 +205,95 @@ class DiagramScene(QGraphicsScene):
         source, target = self.elements.get(key[0]), self.elements.get(key[1])
         if source is not None and target is not None:
             self.relations[key].adjust(source.body_rect(), target.body_rect())
+            self._dirty_labels.add(key)
+            self._schedule_tidy()
 
-    def _update_groups(self) -> None:
-        members: dict[str, list[QRectF]] = defaultdict(list)
-        group_of: dict[ElementItem, str] = {}
+    # ------------------------------------------------------------------ tidying
+
+    def _mark_group(self, name: str) -> None:
+        if name:
+            self._dirty_groups.add(name)
+            self._schedule_tidy()
+
+    def _schedule_tidy(self) -> None:
+        # During a drag, wait until the pointer rests; otherwise tidy on the next loop turn.
+        self._tidy_timer.start(DRAG_SETTLE_MS if self._press else 0)
+
+    def tidy(self) -> None:
+        """Re-frame the groups and re-place the labels that moves or edits left stale."""
+        self._tidy_timer.stop()
+        self._update_groups(self._dirty_groups)
+        self._dirty_groups = set()
+        if self.labels_shown:
+            self._place_labels(self._dirty_labels)
+            self._dirty_labels = set()
+
+    def _group_of(self, element_id: str) -> str:
+        return getattr(self.design.element(element_id), "group", "") or ""
+
+    def _element_grid(self) -> RectGrid:
+        grid = RectGrid()
         for element_id, item in self.elements.items():
-            group = getattr(self.design.element(element_id), "group", "")
-            group_of[item] = group
-            if group:
+            grid.add(item.body_rect(), self._group_of(element_id))
+        return grid
+
+    def _update_groups(self, names: Iterable[str]) -> None:
+        members: dict[str, list[QRectF]] = {name: [] for name in names}
+        if not members:
+            return
+        for element_id, item in self.elements.items():
+            group = self._group_of(element_id)
+            if group in members:
                 members[group].append(item.body_rect())
-        for name in list(self.groups):
-            if name not in members:
-                self.removeItem(self.groups.pop(name))
+        grid = self._element_grid()
         for name, rects in members.items():
+            if not rects:
+                if name in self.groups:
+                    self.removeItem(self.groups.pop(name))
+                continue
             if name not in self.groups:
                 self.groups[name] = GroupItem(name)
+                self.groups[name].show_texts(self.texts_shown)
                 self.addItem(self.groups[name])
-            self.groups[name].set_members(rects, lambda rect, g=name: any(
-                isinstance(item, ElementItem) and group_of.get(item) != g
-                for item in self.items(rect)))
+            self.groups[name].set_members(
+                rects, lambda rect, g=name: bool(grid.tags_in(rect) - {g}))
+
+    def _place_labels(self, keys: Iterable[RelationKey]) -> None:
+        """Put each label at the first spot along its path that covers no element and no
+        label placed before it, so that labels stay readable where relations crowd."""
+        keys = sorted(k for k in keys if k in self.relations)
+        if not keys:
+            return
+        taken = self._element_grid()
+        for key in keys:
+            item = self.relations[key]
+            spots = item.label_spots()
+            best = next((i for i, rect in enumerate(spots) if not taken.tags_in(rect)), 0)
+            item.place_label(best)
+            if spots:
+                taken.add(spots[best], "label")
+
+    def set_detail(self, scale: float) -> None:
+        """Show what is readable at ``scale``: texts from :data:`LABEL_LOD`, relation labels
+        from :data:`RELATION_LABEL_LOD`. Hidden items cost nothing when painting."""
+        texts, labels = scale >= LABEL_LOD, scale >= RELATION_LABEL_LOD
+        if texts != self.texts_shown:
+            self.texts_shown = texts
+            for element in self.elements.values():
+                element.show_texts(texts)
+            for group in self.groups.values():
+                group.show_texts(texts)
+        if labels != self.labels_shown:
+            self.labels_shown = labels
+            for relation in self.relations.values():
+                relation.show_label(labels)
+            if labels:
+                self.tidy()
+
+    def restyle(self) -> None:
+        """Re-colour every item from the current palette (light/dark switch)."""
+        for item in (*self.elements.values(), *self.relations.values(), *self.groups.values()):
+            item.restyle()
 
     # ------------------------------------------------------------------ model events
 
@@ -179,11 +304,12 @@ class DiagramScene(QGraphicsScene):
             case ElementChanged(id=eid, old=old, new=new):
                 self.elements[eid].set_element(new)
                 if getattr(old, "group", "") != getattr(new, "group", ""):
-                    self._groups_dirty.start()
-            case ElementRemoved(id=eid):
+                    self._mark_group(getattr(old, "group", ""))
+                    self._mark_group(getattr(new, "group", ""))
+            case ElementRemoved(id=eid, element=element):
                 self.removeItem(self.elements.pop(eid))
                 self._adjacent.pop(eid, None)
-                self._groups_dirty.start()
+                self._mark_group(getattr(element, "group", ""))
             case RelationAdded(relation=rel):
                 self._add_relation_item(rel)
             case RelationChanged(new=rel):
@@ -204,7 +330,7 @@ class DiagramScene(QGraphicsScene):
         """An element item moved (drag or model): its relations and group follow."""
         for key in self._adjacent.get(item.element_id, ()):
             self._adjust(key)
-        self._groups_dirty.start()
+        self._mark_group(self._group_of(item.element_id))
 
     def _show_findings(self) -> None:
         errors: Counter[str] = Counter()
@@ -304,6 +430,8 @@ class DiagramScene(QGraphicsScene):
         if event.button() == Qt.MouseButton.LeftButton:
             self._press = {i.element_id: (i.pos().x(), i.pos().y())
                            for i in self.selectedItems() if isinstance(i, ElementItem)}
+            if self._press and len(self.elements) + len(self.relations) >= DRAG_UNINDEXED_FROM:
+                self.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.NoIndex)
 
     def mouseMoveEvent(self, event: QGraphicsSceneMouseEvent) -> None:
         if self._rubber is not None and self._connect_from is not None:
@@ -326,8 +454,12 @@ class DiagramScene(QGraphicsScene):
             if item is not None and (item.pos().x(), item.pos().y()) != old:
                 moved[element_id] = (round(item.pos().x()), round(item.pos().y()))
         self._press = {}
+        if self.itemIndexMethod() != QGraphicsScene.ItemIndexMethod.BspTreeIndex:
+            self.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.BspTreeIndex)
         if moved and self.editable:
             self.push(MoveElements(self.design, moved))
+        if self._dirty_groups or self._dirty_labels:
+            self._schedule_tidy()
 
     def _start_connection(self, pos: QPointF) -> None:
         source = self.element_at(pos)

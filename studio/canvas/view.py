@@ -15,7 +15,7 @@ from PySide6.QtGui import (
     QPalette,
     QWheelEvent,
 )
-from PySide6.QtWidgets import QGraphicsView, QLineEdit, QPinchGesture, QWidget
+from PySide6.QtWidgets import QGraphicsScene, QGraphicsView, QLineEdit, QPinchGesture, QWidget
 
 from models.elements import ElementKind
 from studio.canvas import style
@@ -81,7 +81,7 @@ class DiagramView(QGraphicsView):
         factor = value / self.zoom
         if abs(factor - 1.0) > 1e-6:
             self.scale(factor, factor)
-            self.zoom_changed.emit(self.zoom)
+            self._zoomed()
 
     def zoom_in(self) -> None:
         """Zoom in one step."""
@@ -110,7 +110,26 @@ class DiagramView(QGraphicsView):
         if self.zoom > 1.0:
             self.set_zoom(1.0)
         self.centerOn(rect.center())
+        self._zoomed()
+
+    def _zoomed(self) -> None:
+        scene = self.diagram()
+        if scene is not None:
+            scene.set_detail(self.zoom)
         self.zoom_changed.emit(self.zoom)
+
+    def setScene(self, scene: QGraphicsScene | None) -> None:
+        super().setScene(scene)
+        if isinstance(scene, DiagramScene):
+            scene.set_detail(self.zoom)
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.PaletteChange:
+            scene = self.diagram()
+            if scene is not None:
+                scene.restyle()
+            self.resetCachedContent()
+        super().changeEvent(event)
 
     def wheelEvent(self, event: QWheelEvent) -> None:
         if event.modifiers() & Qt.KeyboardModifier.ControlModifier:

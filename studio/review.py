@@ -16,7 +16,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
 
 from studio.document import Document
 
@@ -96,6 +104,9 @@ class ReviewBar(QWidget):
         self.summary = QFrame(objectName="reviewSummary")
         self.summary_label = QLabel()
         self.summary_label.setTextFormat(Qt.TextFormat.RichText)
+        # A long list of groups is clipped (the tooltip has it all), never widening the window.
+        self.summary_label.setSizePolicy(QSizePolicy.Policy.Ignored,
+                                         QSizePolicy.Policy.Preferred)
         self.report_button = QPushButton("Export Review Report…")
         self.report_button.setFlat(True)
         self.report_button.clicked.connect(self.report_requested)
@@ -138,6 +149,7 @@ class ReviewBar(QWidget):
             return
         self.counts = review_counts(document.findings)
         self.summary_label.setText(_summary_html(self.counts, document.checking))
+        self.summary_label.setToolTip(self.summary_label.text())
 
 
 def _summary_html(counts: ReviewCounts, checking: bool) -> str:

@@ -174,6 +174,7 @@ def run_with_progress(parent: QWidget, title: str, function: Callable[[CancelTok
     dialog.setWindowTitle(title.rstrip("…. "))
     dialog.setWindowModality(Qt.WindowModality.WindowModal)
     dialog.setMinimumDuration(SHOW_PROGRESS_AFTER_MS)
+    dialog.setMinimumWidth(380)
     dialog.setAutoClose(False)
     dialog.setAutoReset(False)
     task = Task(function, parent)

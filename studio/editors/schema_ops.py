@@ -626,6 +626,12 @@ def _fk_problems(store: Datastore, table: Table, fk: ForeignKey) -> Iterator[str
     for column in fk.references:
         if column not in target.columns:
             yield f"references missing column {fk.table}.{column}"
+    for column, ref in zip(fk.columns, fk.references, strict=False):
+        if column in table.columns and ref in target.columns:
+            ours, theirs = table.columns[column].type, target.columns[ref].type
+            families = {_family(ours, dialect_of(store)), _family(theirs, dialect_of(store))}
+            if len(families - {"?"}) > 1:
+                yield f"{column} is {ours} but {fk.table}.{ref} is {theirs}"
     if len(fk.references) != len(fk.columns):
         yield f"{len(fk.columns)} columns reference {len(fk.references)} columns"
     if not fk.columns:
@@ -660,6 +666,29 @@ def _expression_problems(text: str, table: Table, dialect: str) -> Iterator[str]
     for column in columns:
         if column not in table.columns:
             yield f"no column {column}"
+
+
+_SERIALS = {DType.SERIAL, DType.SMALLSERIAL, DType.BIGSERIAL}
+_FAMILIES = (
+    ("number", exp.DataType.NUMERIC_TYPES | _SERIALS),
+    ("text", exp.DataType.TEXT_TYPES),
+    ("time", exp.DataType.TEMPORAL_TYPES),
+    ("binary", exp.DataType.BINARY_TYPES),
+    ("uuid", {DType.UUID}),
+)
+
+
+@functools.lru_cache(maxsize=8192)
+def _family(type_text: str, dialect: str) -> str:
+    """Which kind of value a column type holds, as far as a foreign key cares: ``number``,
+    ``text``, ``time``, ``binary``, ``uuid``, or the type itself (unknown ones match anything)."""
+    try:
+        kind = exp.DataType.build(type_text, dialect=dialect).this
+    except Exception:  # an unreadable type is reported on its column
+        return "?"
+    if kind is DType.USERDEFINED:
+        return "?"
+    return next((name for name, kinds in _FAMILIES if kind in kinds), kind.value)
 
 
 @functools.lru_cache(maxsize=8192)

@@ -195,6 +195,11 @@ def test_a_reference_added_in_the_grid_is_a_connector_in_the_er_view(
     editor.add_table()
     editor.rename_table("users")
     editor.select_table("orders")
+    assert not set_cell(editor.columns_model, "user_id", "References", "users.id")
+    assert "user_id is UUID but users.id is BIGINT" in editor.message.text()
+    editor.select_table("users")
+    assert set_cell(editor.columns_model, "id", "Type", "UUID")
+    editor.select_table("orders")
     assert set_cell(editor.columns_model, "user_id", "References", "users.id")
     assert table(editor).foreign_keys["fk_orders_user_id"].table == "users"
     connector = editor.er_scene.foreign_keys[("orders", "fk_orders_user_id")]
@@ -204,6 +209,10 @@ def test_a_reference_added_in_the_grid_is_a_connector_in_the_er_view(
     assert ("orders", "fk_orders_user_id") not in editor.er_scene.foreign_keys
     assert set(editor.er_scene.tables) == {"orders", "order_items", "users"}
     editor.document.undo_stack.redo()
+    editor.select_table("users")
+    assert not set_cell(editor.columns_model, "id", "Type", "TEXT")  # orders.user_id is UUID
+    assert set_cell(editor.columns_model, "id", "Type", "citext")  # unknown: not compared
+    editor.select_table("orders")
     assert set_cell(editor.columns_model, "user_id", "References", "")
     assert "fk_orders_user_id" not in table(editor).foreign_keys
 
@@ -234,13 +243,14 @@ def test_foreign_key_grid_edits_are_undo_steps_and_move_the_connector(
     editor.columns_view.setCurrentIndex(cell(editor.columns_model, "user_id", "Name"))
     editor.add_table()
     editor.rename_table("users")
+    assert set_cell(editor.columns_model, "id", "Type", "UUID")
     editor.select_table("order_items")
     assert not set_cell(model, fk, "Table", "users")  # users has no created_at
     assert "missing column users.created_at" in editor.message.text()
     assert set_cell(model, fk, "Columns", "order_id")  # its reference goes with it
     assert table(editor, "order_items").foreign_keys[fk].references == ("id",)
     assert set_cell(model, fk, "Table", "users")
-    assert not set_cell(model, fk, "Foreign key", "") and stack.count() == 5
+    assert not set_cell(model, fk, "Foreign key", "") and stack.count() == 6
     connector = editor.er_scene.foreign_keys[("order_items", fk)]
     assert connector.target.name == "users"
     assert not set_cell(model, fk, "Columns", "order_id, product_id")
@@ -620,3 +630,24 @@ def test_a_click_in_a_check_cell_toggles_it(editor: SchemaEditor, qtbot: Any) ->
     qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=corner)
     assert not table(editor).columns["status"].nullable
     assert editor.document.undo_stack.count() == 2
+
+
+def test_combo_cells_offer_the_dialects_choices_and_commit(editor: SchemaEditor) -> None:
+    from PySide6.QtWidgets import QComboBox
+
+    view, model = editor.columns_view, editor.columns_model
+    index = cell(model, "status", "Type")
+    view.openPersistentEditor(index)
+    combo = view.indexWidget(index)
+    assert isinstance(combo, QComboBox) and combo.currentText() == "VARCHAR(50)"
+    offered = [combo.itemText(i) for i in range(combo.count())]
+    assert {"TIMESTAMPTZ", "JSONB", "UUID"} <= set(offered)
+    combo.setEditText("TEXT")
+    view.itemDelegateForColumn(index.column()).setModelData(combo, model, index)
+    assert table(editor).columns["status"].type == "TEXT"
+    view.closePersistentEditor(index)
+    ref = cell(model, "user_id", "References")
+    view.openPersistentEditor(ref)
+    combo = view.indexWidget(ref)
+    assert isinstance(combo, QComboBox)
+    assert "order_items.order_id" in [combo.itemText(i) for i in range(combo.count())]

@@ -253,6 +253,7 @@ def serving_indexes(graph: Graph, rel: Rel, sargs: list[Sarg]) -> list[Index]:
 
 
 _NO_TEXTS: frozenset[str] = frozenset()
+_NONE_REACHED: frozenset[str] = frozenset()
 
 
 def _leading_match(table: Table, sargs: list[Sarg]) -> Index | None:
@@ -280,7 +281,7 @@ def _minmax_indexes(graph: Graph, rel: Rel, indexes: list[Index]) -> list[Index]
     return [i for i in found if i is not None] if all(found) else []
 
 
-def usable_sargs(graph: Graph, rel: Rel, available: set[str] | None) -> list[Sarg]:
+def usable_sargs(graph: Graph, rel: Rel, available: Set[str] | None) -> list[Sarg]:
     """Sargs of ``rel`` whose dependencies are available and respect outer-join order.
 
     A relation on the nullable side of an outer join (or inside an anti-join) is joined
@@ -314,6 +315,10 @@ class Solution(NamedTuple):
 
 def solve(graph: Graph) -> Solution:
     """Find which base relations an index-driven plan can reach."""
+    if len(graph.rels) == 1:
+        (rel,) = graph.rels.values()
+        if not rel.opaque:
+            return _solve_one(graph, rel)
     reached: set[str] = set()
     pending: list[Rel] = []
     for rel in graph.rels.values():
@@ -338,6 +343,14 @@ def solve(graph: Graph) -> Solution:
         return Solution((), frozenset(used))
     unreached = tuple((r, _served_alone(graph, r)) for r in pending)
     return Solution(unreached, frozenset(used))
+
+
+def _solve_one(graph: Graph, rel: Rel) -> Solution:
+    """:func:`solve` for a one-table block (most statements): one search, no join order."""
+    indexes = serving_indexes(graph, rel, usable_sargs(graph, rel, _NONE_REACHED))
+    if indexes:
+        return Solution((), frozenset((rel.label, i.name) for i in indexes))
+    return Solution(((rel, _served_alone(graph, rel)),), frozenset())
 
 
 def _served_alone(graph: Graph, rel: Rel) -> bool:

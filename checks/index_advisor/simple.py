@@ -27,6 +27,7 @@ _KINDS = {
     exp.GTE: SargKind.RANGE, exp.LT: SargKind.RANGE, exp.LTE: SargKind.RANGE,
 }  # fmt: skip
 _NO_DEPS: frozenset[str] = frozenset()
+_MINMAX = (exp.Min, exp.Max)
 
 
 class _Bail(Exception):
@@ -66,7 +67,7 @@ def _sources(statement: exp.Expression) -> _Sources | None:
         return None
     kind = type(statement)
     if kind is exp.Select:
-        if any(isinstance(p.unalias(), exp.Min | exp.Max) for p in statement.expressions):
+        if any(isinstance(p.unalias(), _MINMAX) for p in statement.expressions):
             return None  # min/max answered from an index: the general builder knows it
         from_ = args.get("from_")
         if not isinstance(from_, exp.From):

@@ -23,6 +23,7 @@ from dataclasses import replace
 from typing import Any
 
 from PySide6.QtCore import (
+    QEvent,
     QItemSelectionModel,
     QModelIndex,
     QObject,
@@ -195,6 +196,7 @@ class SchemaEditor(QWidget):
     # ------------------------------------------------------------------ building
 
     def _build(self) -> None:
+        self._grid_keys = _GridKeys(self)
         self.tables_model = TablesModel(self)
         self.columns_model = ColumnsModel(self)
         self.indexes_model = IndexesModel(self)
@@ -262,6 +264,9 @@ class SchemaEditor(QWidget):
         view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         view.setAlternatingRowColors(True)
+        view.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        view.installEventFilter(self._grid_keys)
+        view.selectionModel().currentRowChanged.connect(lambda *_: self._refresh_enabled())
         view.verticalHeader().hide()
         view.verticalHeader().setDefaultSectionSize(view.fontMetrics().height() + 10)
         view.horizontalHeader().setHighlightSections(False)
@@ -283,6 +288,9 @@ class SchemaEditor(QWidget):
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         self.tables_view.selectionModel().currentRowChanged.connect(self._table_row_changed)
+        self.delete_table_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Delete))
+        self.delete_table_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        self.tables_view.addActions([self.add_table_action, self.delete_table_action])
         return _pane("Tables", self._toolbar(self.add_table_action, self.delete_table_action),
                      self.tables_view)
 
@@ -858,6 +866,29 @@ class SchemaEditor(QWidget):
 
 
 # --------------------------------------------------------------------------- helpers
+
+
+class _GridKeys(QObject):
+    """Gives a grid's own shortcuts (Delete, Ctrl+Up...) precedence over the window's.
+
+    The window's Delete (the canvas selection) and a grid's Delete would otherwise be
+    ambiguous, and Qt would run neither.
+    """
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        kinds = (QEvent.Type.ShortcutOverride, QEvent.Type.KeyPress)
+        if event.type() not in kinds or not isinstance(watched, QWidget):
+            return False
+        pressed = QKeySequence(event.keyCombination())  # type: ignore[attr-defined]
+        action = next((a for a in watched.actions() if a.isEnabled()
+                       and pressed in a.shortcuts()), None)
+        if action is None:
+            return False
+        if event.type() == QEvent.Type.ShortcutOverride:
+            event.accept()  # deliver it as a key press to this grid
+        else:
+            action.trigger()
+        return True
 
 
 class _DdlJobs(QObject):

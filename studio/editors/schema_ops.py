@@ -419,11 +419,12 @@ def _keep(records: Mapping[str, Any], test: Callable[[Any], bool], what: str,
 
 
 def set_primary(table: Table, column: str, on: bool) -> Table:
-    """Add ``column`` to the primary key (in column order) or take it out."""
+    """Add ``column`` to the primary key (in column order; it becomes NOT NULL) or take it out."""
     keys = set(table.primary_key) - {column} | ({column} if on else set())
     ordered = tuple(c for c in table.columns if c in keys)
     extra = tuple(c for c in table.primary_key if c in keys and c not in table.columns)
-    return replace(table, primary_key=ordered + extra)
+    table = replace(table, primary_key=ordered + extra)
+    return set_column(table, column, "nullable", False) if on else table
 
 
 def set_unique(table: Table, table_name: str, column: str, on: bool) -> Table:

@@ -125,6 +125,29 @@ def test_primary_key_follows_column_order_and_unique_gets_a_named_constraint(
     assert table(editor).unique == {}
 
 
+def test_a_primary_key_column_becomes_not_null(editor: SchemaEditor) -> None:
+    set_cell(editor.columns_model, "status", "Null", True)
+    set_cell(editor.columns_model, "status", "PK", True)
+    assert not table(editor).columns["status"].nullable
+    editor.document.undo_stack.undo()
+    assert table(editor).columns["status"].nullable
+
+
+def test_a_sql_datastore_without_tables(qtbot: Any) -> None:
+    from models.design import Design
+
+    design = Design()
+    design.add_element("db", Datastore(name="Fresh"))
+    editor = SchemaEditor(Document(design, checker_factory=lambda _d: None), "db")
+    qtbot.addWidget(editor)
+    assert editor.current_table is None and editor.columns_model.rowCount() == 0
+    assert not editor.add_column_action.isEnabled() and not editor.name_edit.isEnabled()
+    assert editor.er_scene.note is not None
+    assert editor.add_table() == "new_table"
+    assert editor.current_table == "new_table" and editor.columns_model.row_keys() == ["id"]
+    assert editor.add_column_action.isEnabled() and editor.er_scene.note is None
+
+
 def test_empty_default_clears_it(editor: SchemaEditor) -> None:
     assert set_cell(editor.columns_model, "status", "Default", "")
     assert table(editor).columns["status"].default is None
@@ -651,3 +674,25 @@ def test_combo_cells_offer_the_dialects_choices_and_commit(editor: SchemaEditor)
     combo = view.indexWidget(ref)
     assert isinstance(combo, QComboBox)
     assert "order_items.order_id" in [combo.itemText(i) for i in range(combo.count())]
+
+
+def test_delete_key_in_the_column_grid_deletes_the_column(window: MainWindow, qtbot: Any,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(window, "selected_ids", lambda: ["orders-db"])
+    editor = open_schema_editor(window)
+    assert isinstance(editor, SchemaEditor)
+    window.show()
+    qtbot.waitExposed(window)
+    view = editor.columns_view
+    view.setCurrentIndex(cell(editor.columns_model, "updated_at", "Name"))
+    view.setFocus()
+    qtbot.keyClick(view, Qt.Key.Key_Delete)
+    assert "updated_at" not in table(editor).columns
+    assert "orders-db" in window.document.design  # the canvas's Delete did not fire
+    view.setCurrentIndex(cell(editor.columns_model, "total", "Name"))
+    qtbot.keyClick(view, Qt.Key.Key_Up, Qt.KeyboardModifier.ControlModifier)
+    assert list(table(editor).columns)[2] == "total"
+    editor.tables_view.setFocus()
+    editor.select_table("order_items")
+    qtbot.keyClick(editor.tables_view, Qt.Key.Key_Delete)
+    assert list(store(editor).tables) == ["orders"]

@@ -399,4 +399,8 @@ class ProblemsPanel(QWidget):
         decision = decision_for(design, finding, reason.strip(), title.strip() or finding.id)
         document.undo_stack.push(
             SuppressWithDecision(design, finding.id, reason.strip(), decision_id, decision))
+        status_bar = getattr(self.window(), "statusBar", None)
+        if callable(status_bar):
+            status_bar().showMessage(f"Suppressed {finding.id}; decision {decision_id} records "
+                                     "why (Design > Decisions…)", 8000)
         return decision_id

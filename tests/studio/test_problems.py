@@ -122,3 +122,13 @@ def test_suppression_dialog_is_prefilled_and_needs_a_reason(panel: ProblemsPanel
     assert not ok.isEnabled()
     dialog.reason.setPlainText("Known and accepted")
     assert ok.isEnabled()
+
+
+def test_suppressing_in_the_window_says_where_the_decision_is(qtbot: QtBot,
+                                                              settings: QSettings) -> None:
+    window = MainWindow(Document(small_design()), settings=settings)
+    qtbot.addWidget(window)
+    finding = window.problems.model.findings[0]
+    did = window.problems.suppress_finding(finding, "Reason", "Title")
+    assert did in window.statusBar().currentMessage()
+    assert finding.id in window.statusBar().currentMessage()

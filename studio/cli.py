@@ -372,6 +372,41 @@ def _run_rules(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+# --------------------------------------------------------------------------- render
+
+
+def _add_render(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("file", type=Path, metavar="FILE", help="design file")
+    parser.add_argument("-o", "--output", required=True, type=Path, metavar="OUT",
+                        help="the picture to write: OUT.svg or OUT.png")
+    parser.add_argument("--view", default="architecture", metavar="VIEW",
+                        help="'architecture' (the default) or 'er:DATASTORE', the ER diagram "
+                        "of a SQL datastore")
+    parser.add_argument("--scale", type=_positive, default=2.0,
+                        help="PNG pixels per canvas unit (default: 2, crisp on high-DPI screens)")
+
+
+def _positive(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = 0.0
+    if not 0 < value <= 16:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a scale between 0 and 16")
+    return value
+
+
+def _run_render(args: argparse.Namespace) -> int:
+    import importlib
+
+    try:  # by name, like the studio itself: this module must not import Qt
+        render = importlib.import_module("studio.render")
+    except ImportError as exc:
+        print(f"archstudio render: needs the studio's Qt libraries ({exc})", file=sys.stderr)
+        return EXIT_INVALID
+    return int(render.run(args))
+
+
 # --------------------------------------------------------------------------- registry
 
 #: The subcommands, in the order ``--help`` lists them. ``check``, ``export`` and ``sql`` are
@@ -388,6 +423,8 @@ COMMANDS: tuple[Command, ...] = (
             _add_sql, _run_sql),
     Command("export", "export a design: Mermaid, OpenAPI, DDL, ADR, document, Graphviz",
             _add_export, _run_export),
+    Command("render", "draw a design's diagram as the studio shows it, to SVG or PNG",
+            _add_render, _run_render),
 )
 
 

@@ -238,7 +238,7 @@ class DiagramScene(QGraphicsScene):
         return grid
 
     def _update_groups(self, names: Iterable[str]) -> None:
-        members: dict[str, list[QRectF]] = {name: [] for name in names}
+        members: dict[str, list[QRectF]] = {name: [] for name in sorted(names)}
         if not members:
             return
         for element_id, item in self.elements.items():

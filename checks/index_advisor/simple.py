@@ -19,9 +19,10 @@ from sqlglot import exp
 
 from checks.index_advisor.canon import canonical
 from checks.index_advisor.graph import Graph, Rel, Sarg, SargKind
-from checks.index_advisor.schema import Schema
+from checks.index_advisor.schema import Schema, Table
 
 _LEAVES = (exp.Literal, exp.Null, exp.Placeholder, exp.Parameter, exp.Boolean)
+_LEAVES_OR_COLUMN = (*_LEAVES, exp.Column)
 _KINDS = {
     exp.EQ: SargKind.EQ, exp.NullSafeEQ: SargKind.EQ, exp.GT: SargKind.RANGE,
     exp.GTE: SargKind.RANGE, exp.LT: SargKind.RANGE, exp.LTE: SargKind.RANGE,
@@ -134,6 +135,9 @@ def _predicate(node: exp.Expression, graph: Graph) -> None:
         sarg_kind = SargKind.EQ
     elif kind is exp.Like:
         ref, sarg_kind = _like(node, graph), SargKind.RANGE
+    elif kind is exp.Or:
+        _or(node, graph)
+        return
     else:
         raise _Bail
     if ref is not None:
@@ -164,7 +168,75 @@ def _comparison(node: exp.Expression, graph: Graph, kind: SargKind) -> None:
         if ref is not None:
             _add(graph, ref, kind, node)
         return
+    elif isinstance(right, _LEAVES) and not isinstance(left, _LEAVES):
+        _wrapped(left, node, graph, kind)
+        return
+    if isinstance(left, _LEAVES) and not isinstance(right, _LEAVES_OR_COLUMN):
+        _wrapped(right, node, graph, kind)
+        return
     raise _Bail
+
+
+def _wrapped(side: exp.Expression, node: exp.Expression, graph: Graph, kind: SargKind) -> None:
+    """``f(column) <op> constant``: an expression index's key, or a note and a candidate."""
+    rels = {ref[0] for c in side.find_all(exp.Column) if (ref := _ref(c, graph)) is not None}
+    if len(rels) != 1:
+        return  # the general builder records nothing either
+    rel = rels.pop()
+    table = graph.rels[rel].table
+    assert table is not None
+    key = canonical(side)
+    if _has_expression_keys(table) and any(key in i.columns for i in table.access_paths()):
+        _add(graph, (rel, key), kind, node)
+        return
+    what = (
+        "a cast"
+        if isinstance(side, exp.Cast)
+        else "arithmetic"
+        if isinstance(side, exp.Binary)
+        else "a function"
+    )
+    column = side.find(exp.Column)
+    graph.note(
+        rel,
+        f"`{canonical(node)}` is not sargable ({what} around `{column.name if column else '?'}`)",
+    )
+    graph.candidates.setdefault(rel, []).append((key, SargKind.EQ, True))
+
+
+def _or(node: exp.Expression, graph: Graph) -> None:
+    """``a = 1 OR b = 2`` on one table: served when an index serves each branch."""
+    branches: list[tuple[Sarg, ...]] = []
+    rels: set[str] = set()
+    for branch in node.flatten():
+        if type(branch) in (exp.And, exp.Or):
+            raise _Bail
+        probe = Graph(
+            rels=graph.rels,
+            sargs={r: [] for r in graph.rels},
+            notes={r: [] for r in graph.rels},
+            texts=graph.texts,
+        )
+        _predicate(branch, probe)
+        sargs = tuple(s for ss in probe.sargs.values() for s in ss)
+        rels |= {s.rel for s in sargs}
+        rels |= {ref[0] for c in branch.find_all(exp.Column) if (ref := _ref(c, graph))}
+        branches.append(tuple(s for s in sargs if not s.deps))
+    if len(rels) > 1:
+        raise _Bail  # notes in set order: left to the general builder
+    if not rels:
+        return
+    rel = rels.pop()
+    if all(branches):
+        graph.sargs[rel].append(
+            Sarg(rel, None, SargKind.OR, branches=tuple(branches), text=canonical(node))
+        )
+    else:
+        graph.note(rel, f"`{canonical(node)}` is not sargable (an OR no single index path serves)")
+
+
+def _has_expression_keys(table: Table) -> bool:
+    return any(not k.isidentifier() for i in table.indexes for k in i.columns)
 
 
 def _add(graph: Graph, ref: tuple[str, str], kind: SargKind, node: exp.Expression) -> None:

@@ -39,16 +39,28 @@ __all__ = ["RedundantIndex", "UnindexedForeignKey", "UnindexedQuery", "advisor_f
 
 @lru_cache(maxsize=4096)
 def _index_key(item: str, dialect: str) -> str:
-    """An index item as the advisor names it: a lower-case column or a normalised expression."""
-    try:
-        node = sqlglot.parse_one(item, read=dialect)
-    except (ParseError, TokenError):
+    """An index item as the advisor names it: a lower-case column or a normalised expression.
+
+    The item is read as what it is, an ``ORDER BY`` item: ``created_at DESC`` is the
+    column ``created_at`` (read as a plain expression, it would be ``created_at AS DESC``).
+    """
+    node = _parsed_item(item, dialect)
+    if node is None:
         return item.strip().lower()
-    node = node.this if isinstance(node, exp.Ordered) else node
     node = node.this if isinstance(node, exp.Paren) else node
     if isinstance(node, exp.Column | exp.Identifier):
         return node.name.lower()
     return normalise_expression(node)
+
+
+def _parsed_item(item: str, dialect: str) -> exp.Expression | None:
+    for into in (exp.Ordered, None):
+        try:
+            node = sqlglot.parse_one(item, read=dialect, into=into)
+        except (ParseError, TokenError):
+            continue
+        return node.this if isinstance(node, exp.Ordered) else node
+    return None
 
 
 @lru_cache(maxsize=4096)

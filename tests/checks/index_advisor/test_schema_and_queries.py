@@ -21,6 +21,7 @@ from checks.index_advisor import (
     unused_indexes,
 )
 from checks.index_advisor.sqltext import MAX_NESTING, SqlTextError
+from checks.rules import sql as sql_rules
 
 CHINOOK = Path(__file__).with_name("corpus") / "chinook"
 
@@ -180,3 +181,19 @@ def test_unused_indexes_are_reported_unless_they_serve_a_foreign_key() -> None:
     )
     verdicts = Advisor(schema).check_all([Query("q", "SELECT * FROM c WHERE x = 1")])
     assert [f.subject for f in unused_indexes(schema, verdicts)] == ["c_y"]
+
+
+@pytest.mark.parametrize(
+    ("item", "key"),
+    [
+        ("created_at DESC", "created_at"),
+        ("a ASC NULLS LAST", "a"),
+        ("Name", "name"),
+        ("lower(email)", "LOWER(email)"),
+        ("(a + b) DESC", "a + b"),
+    ],
+)
+def test_model_index_items_are_read_as_order_by_items(item: str, key: str) -> None:
+    """`created_at DESC` is the column `created_at`, not `created_at AS DESC`."""
+    sql_rules._index_key.cache_clear()
+    assert sql_rules._index_key(item, "postgres") == key

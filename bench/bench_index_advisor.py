@@ -42,6 +42,7 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -301,7 +302,7 @@ def varied_workload(queries: int, tables: int, seed: int) -> Workload:
         advisors[:] = [Advisor(schema)]
         check = advisors[0].check_all
         return [
-            Chunk([("postgres", q.text) for q in part], lambda part=part: check(part))
+            Chunk([("postgres", q.text) for q in part], partial(check, part))
             for part in (items[i : i + 500] for i in range(0, len(items), 500))
         ]
 

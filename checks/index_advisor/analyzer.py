@@ -153,7 +153,7 @@ def _dialect(name: str) -> Dialect:
 _TOOLS = threading.local()
 
 
-def _parse(text: str, dialect: str) -> list[exp.Expression | None]:
+def _parse(text: str, dialect: str) -> list[Any]:
     """Parse ``text`` with this thread's tokenizer and parser for ``dialect``.
 
     Both are made once per thread and reused (each resets itself per call): building

@@ -717,7 +717,7 @@ def build_graphs(
 
 _LEAVES = (exp.Literal, exp.Null, exp.Placeholder, exp.Parameter, exp.Boolean)
 #: Handlers of the common predicate types, by exact type (subclasses take the slow path).
-_HANDLERS = {
+_HANDLERS: dict[type[exp.Expression], str] = {
     exp.And: "_and", exp.Or: "_or", exp.Not: "_not", exp.Exists: "_exists",
     **{kind: "_comparison" for kind in _COMPARISONS},
     exp.Between: "_special", exp.In: "_special", exp.Is: "_special", exp.Like: "_special",

@@ -216,7 +216,7 @@ def serves(index: Index, sargs: Iterable[Sarg]) -> bool:
     return _serves_keys(index, {s.key: s.kind for s in sargs if s.key is not None})
 
 
-def _serves_keys(index: Index, keys: dict[str | None, SargKind]) -> bool:
+def _serves_keys(index: Index, keys: dict[str, SargKind]) -> bool:
     if not index.columns:
         return False
     if index.ordered:

@@ -15,6 +15,8 @@ the same answers.
 
 from __future__ import annotations
 
+from typing import cast
+
 from sqlglot import exp
 
 from checks.index_advisor.canon import canonical
@@ -23,7 +25,7 @@ from checks.index_advisor.schema import Schema, Table
 
 _LEAVES = (exp.Literal, exp.Null, exp.Placeholder, exp.Parameter, exp.Boolean)
 _LEAVES_OR_COLUMN = (*_LEAVES, exp.Column)
-_KINDS = {
+_KINDS: dict[type[exp.Expression], SargKind] = {
     exp.EQ: SargKind.EQ, exp.NullSafeEQ: SargKind.EQ, exp.GT: SargKind.RANGE,
     exp.GTE: SargKind.RANGE, exp.LT: SargKind.RANGE, exp.LTE: SargKind.RANGE,
 }  # fmt: skip
@@ -208,7 +210,7 @@ def _or(node: exp.Expression, graph: Graph) -> None:
     """``a = 1 OR b = 2`` on one table: served when an index serves each branch."""
     branches: list[tuple[Sarg, ...]] = []
     rels: set[str] = set()
-    for branch in node.flatten():
+    for branch in map(_expression, node.flatten()):
         if type(branch) in (exp.And, exp.Or):
             raise _Bail
         probe = Graph(
@@ -287,11 +289,16 @@ def _ref(column: exp.Column, graph: Graph) -> tuple[str, str] | None:
         return (rel, name) if rel in rels else None
     if len(rels) == 1:
         return next(iter(rels)), name
-    for rel in rels.values():
-        table = rel.table
+    for found in rels.values():
+        table = found.table
         if table is not None and (name in table.columns or not table.columns):
-            return rel.id, name
+            return found.id, name
     return None
+
+
+def _expression(node: object) -> exp.Expression:
+    """``node`` typed as an expression (sqlglot types ``flatten()``'s items loosely)."""
+    return cast(exp.Expression, node)
 
 
 def _unparen(node: exp.Expression) -> exp.Expression:

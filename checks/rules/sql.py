@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import cast
 
 import sqlglot
 from sqlglot import exp
@@ -59,7 +60,7 @@ def _parsed_item(item: str, dialect: str) -> exp.Expression | None:
             node = sqlglot.parse_one(item, read=dialect, into=into)
         except (ParseError, TokenError):
             continue
-        return node.this if isinstance(node, exp.Ordered) else node
+        return cast(exp.Expression, node.this if isinstance(node, exp.Ordered) else node)
     return None
 
 

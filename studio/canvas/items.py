@@ -2,8 +2,9 @@
 
 Each item is a light parent that owns selection, the hit shape and the tooltip but paints
 nothing itself (``ItemHasNoContents``); what it shows are Qt's own C++ items (paths, polygons,
-simple texts), styled once when the model or the palette changes. A frame therefore runs no
-Python per item, so a zoomed-out canvas of thousands of items pans and zooms at C++ speed.
+simple texts), styled once when the model or the palette changes. The parents are path items
+too, so that Qt computes their bounds and shapes in C++: a frame runs no Python per item, and
+a zoomed-out canvas of thousands of items pans and zooms at C++ speed.
 Level of detail: :meth:`~studio.canvas.scene.DiagramScene.set_detail` hides texts below
 :data:`LABEL_LOD` and relation labels below :data:`RELATION_LABEL_LOD`, so painting never even
 visits them. Only the few decorations that need custom drawing (error badges, the label
@@ -25,7 +26,6 @@ from PySide6.QtGui import (
     QFontMetricsF,
     QPainter,
     QPainterPath,
-    QPainterPathStroker,
     QPalette,
     QPen,
     QPolygonF,
@@ -66,6 +66,8 @@ _TEXT_WIDTH = ELEMENT_WIDTH - _TEXT_LEFT - 10
 _ERROR = QColor("#d64545")
 _WARNING = QColor("#e0a526")
 _NO_CONTENTS = QGraphicsItem.GraphicsItemFlag.ItemHasNoContents
+#: Width of a relation's hit shape: a thin line is hard to click.
+_HIT_WIDTH = 10.0
 
 
 @cache
@@ -108,11 +110,14 @@ def _text_child(parent: QGraphicsItem, font: QFont) -> QGraphicsSimpleTextItem:
     return item  # type: ignore[return-value]
 
 
-class ElementItem(QGraphicsItem):
-    """A service, datastore, queue, external system or client: a labelled shape with a glyph."""
+class ElementItem(QGraphicsPathItem):
+    """A service, datastore, queue, external system or client: a labelled shape with a glyph.
+
+    Its own path is the body's outline: it gives the bounds and the hit shape; children draw.
+    """
 
     def __init__(self, element_id: str, element: Element, editable: bool = True) -> None:
-        super().__init__()
+        super().__init__(style.body_path(kind_of(element)))
         self.element_id = element_id
         self.kind = kind_of(element)
         self.errors = self.warnings = 0
@@ -194,13 +199,6 @@ class ElementItem(QGraphicsItem):
 
     # ------------------------------------------------------------------ geometry
 
-    def boundingRect(self) -> QRectF:
-        w, h = ELEMENT_WIDTH, ELEMENT_HEIGHT
-        return QRectF(-w / 2 - 4, -h / 2 - 11, w + 15, h + 15)
-
-    def shape(self) -> QPainterPath:
-        return style.body_path(self.kind)
-
     def body_rect(self) -> QRectF:
         """The element's outline rectangle in scene coordinates."""
         return QRectF(self.pos().x() - ELEMENT_WIDTH / 2, self.pos().y() - ELEMENT_HEIGHT / 2,
@@ -214,10 +212,6 @@ class ElementItem(QGraphicsItem):
         elif change == QGraphicsItem.GraphicsItemChange.ItemSelectedHasChanged:
             self._halo.setVisible(bool(value))
         return super().itemChange(change, value)
-
-    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem,
-              widget: QWidget | None = None) -> None:
-        """Nothing: the children draw the element (``ItemHasNoContents``)."""
 
 
 class _Badges(QGraphicsItem):
@@ -261,10 +255,12 @@ class _Badges(QGraphicsItem):
             painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, label)
 
 
-class RelationItem(QGraphicsItem):
+class RelationItem(QGraphicsPathItem):
     """A relation drawn as an arrow: sync solid, async dashed, ``owns`` dotted; labelled.
 
-    ``subscribes`` is drawn from the queue to the subscriber, the way its messages flow.
+    ``subscribes`` is drawn from the queue to the subscriber, the way its messages flow. Its
+    own path (the line and the label's box, never drawn) with a wide pen gives the bounds and
+    a hit shape that is easy to click; children draw.
     """
 
     def __init__(self, relation: Relation) -> None:
@@ -273,8 +269,8 @@ class RelationItem(QGraphicsItem):
         self.bend = 0.0
         self.siblings = 1
         self._path = QPainterPath()
-        self._shape: QPainterPath | None = None
-        self._bounds = QRectF()
+        self._label_shown = True
+        self.setPen(QPen(Qt.GlobalColor.transparent, _HIT_WIDTH))
         self.setFlags(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable | _NO_CONTENTS)
         self.setZValue(0)
         self._line = _path_child(self, QPainterPath())
@@ -293,8 +289,9 @@ class RelationItem(QGraphicsItem):
         return self._label.text
 
     def label_rect(self) -> QRectF:
-        """The label's rectangle in scene coordinates (empty without a label)."""
-        return self._label.rect if self._label.text else QRectF()
+        """The label's rectangle in scene coordinates (empty without a label, or when it is
+        left out for want of room)."""
+        return self._label.rect if self._label.text and not self._label.crowded else QRectF()
 
     def set_relation(self, relation: Relation) -> None:
         """Show a new version of the relation."""
@@ -326,7 +323,8 @@ class RelationItem(QGraphicsItem):
 
     def show_label(self, shown: bool) -> None:
         """Show or hide the label (level of detail)."""
-        self._label.setVisible(shown and bool(self._label.text))
+        self._label_shown = shown
+        self._label.setVisible(shown and bool(self._label.text) and not self._label.crowded)
 
     def restyle(self) -> None:
         """Take the colours of the current palette and the selection state."""
@@ -378,36 +376,24 @@ class RelationItem(QGraphicsItem):
         return [QRectF(self._path.pointAtPercent(t) - QPointF(size.width(), size.height()) / 2,
                        size) for t in LABEL_SPOTS]
 
-    def place_label(self, spot: int) -> None:
-        """Put the label at ``label_spots()[spot]``."""
+    def place_label(self, spot: int | None) -> None:
+        """Put the label at ``label_spots()[spot]``; ``None``: nowhere is clear, so leave it out
+        (half a word peeking from under an element helps nobody; the tooltip still has it)."""
         spots = self.label_spots()
+        self._label.crowded = spot is None
         if spots:
-            self._label.move_to(spots[min(spot, len(spots) - 1)])
-        self.prepareGeometryChange()
-        self._shape = None
-        self._bounds = (self._path.boundingRect() | self._head.polygon().boundingRect()
-                        | self.label_rect()).adjusted(-6, -6, 6, 6)
-
-    def boundingRect(self) -> QRectF:
-        return self._bounds
-
-    def shape(self) -> QPainterPath:
-        if self._shape is None:  # hit tests are rare next to moves: build it on demand
-            stroker = QPainterPathStroker()
-            stroker.setWidth(10)
-            self._shape = stroker.createStroke(self._path)
-            if self._label.text:
-                self._shape.addRect(self._label.rect)
-        return self._shape
+            self._label.move_to(spots[min(spot or 0, len(spots) - 1)])
+        self.show_label(self._label_shown)
+        outline = QPainterPath(self._path)
+        outline.addPolygon(self._head.polygon())
+        if self._label.text and not self._label.crowded:
+            outline.addRect(self._label.rect)
+        self.setPath(outline)
 
     def itemChange(self, change: QGraphicsItem.GraphicsItemChange, value: Any) -> Any:
         if change == QGraphicsItem.GraphicsItemChange.ItemSelectedHasChanged:
             self.restyle()
         return super().itemChange(change, value)
-
-    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem,
-              widget: QWidget | None = None) -> None:
-        """Nothing: the children draw the relation (``ItemHasNoContents``)."""
 
 
 class _Label(QGraphicsItem):
@@ -419,6 +405,7 @@ class _Label(QGraphicsItem):
         _passive(self)
         self.setZValue(1)
         self.text = ""
+        self.crowded = False
         self.size = QRectF().size()
         self.rect = QRectF()
         self._fill = self._ink = QColor()
@@ -506,8 +493,12 @@ class GroupItem(QGraphicsPathItem):
         self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
         self.setToolTip(f"Group {name}")
         _, small_font, _ = _fonts()
-        self._label = _text_child(self, small_font)
-        self._label.setText(name)
+        # Not a child: a child stacks with its frame, and the next context's frame (or a
+        # relation's label) would cover the name; on its own it sits above frames and
+        # relations, below elements.
+        self._label = _passive(QGraphicsSimpleTextItem(name))  # type: ignore[assignment]
+        self._label.setFont(small_font)
+        self._label.setZValue(0.5)
         self.restyle()
 
     def set_members(self, rects: list[QRectF],
@@ -536,6 +527,13 @@ class GroupItem(QGraphicsPathItem):
     def show_texts(self, shown: bool) -> None:
         """Show or hide the name (level of detail)."""
         self._label.setVisible(shown)
+
+    def itemChange(self, change: QGraphicsItem.GraphicsItemChange, value: Any) -> Any:
+        if change == QGraphicsItem.GraphicsItemChange.ItemSceneChange and self.scene():
+            self.scene().removeItem(self._label)
+        elif change == QGraphicsItem.GraphicsItemChange.ItemSceneHasChanged and value:
+            value.addItem(self._label)
+        return super().itemChange(change, value)
 
     def restyle(self) -> None:
         """Take the colours of the current palette."""

@@ -51,16 +51,17 @@ from studio.canvas.items import (
 from studio.commands import AddElement, AddRelation, MoveElements, RemoveElements
 from studio.document import Document
 
-__all__ = ["NEW_ELEMENTS", "DiagramScene", "KindChooser", "allowed_kinds", "finding_target"]
+__all__ = ["LARGE_SCENE", "NEW_ELEMENTS", "DiagramScene", "KindChooser", "RectGrid",
+           "allowed_kinds", "finding_target"]
 
 RelationKey = tuple[str, str, RelationKind]
 #: While a drag goes on, group frames and labels follow once the pointer rests this long (ms):
 #: re-framing a large context on every mouse move would cost more than a frame.
 DRAG_SETTLE_MS = 120
-#: From this many items, a drag suspends the scene's BSP index: moving relations that span
-#: the canvas re-file themselves in many tree leaves on every mouse move, which costs more
-#: than a frame; a linear index takes moves for free and the tree is rebuilt once on release.
-DRAG_UNINDEXED_FROM = 1000
+#: From this many items a scene is large: the view draws it without antialiasing while the
+#: user pans, zooms or drags.
+LARGE_SCENE = 1000
+_LABEL = "\x00label"  # the grid tag of a placed label (no group can be named so)
 #: Asks the user which relation kind to create; returns None to cancel.
 KindChooser = Callable[[Sequence[RelationKind], QPoint], RelationKind | None]
 
@@ -164,14 +165,15 @@ class DiagramScene(QGraphicsScene):
     # ------------------------------------------------------------------ building
 
     def _build(self) -> None:
-        # Items are added unindexed and the BSP tree is built once at the end: indexing each
-        # insertion rebuilds the tree many times over for thousands of items.
+        # No BSP index: items' bounds are computed in C++ (they are path items), so a linear
+        # scan is cheap, while the tree costs ~50 ms a frame to query when the whole design is
+        # in view (relations spanning the canvas sit in many leaves) and milliseconds per item
+        # to re-file whenever a long relation moves (bench/bench_studio.py, 5,700 items).
         self.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.NoIndex)
         for element_id, element in self.design.elements():
             self._add_element_item(element_id, element)
         for relation in self.design.relations():
             self._add_relation_item(relation)
-        self.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.BspTreeIndex)
         self.tidy()
 
     def _add_element_item(self, element_id: str, element: Element) -> None:
@@ -268,10 +270,17 @@ class DiagramScene(QGraphicsScene):
         for key in keys:
             item = self.relations[key]
             spots = item.label_spots()
-            best = next((i for i, rect in enumerate(spots) if not taken.tags_in(rect)), 0)
+            clear = [i for i, rect in enumerate(spots) if not taken.tags_in(rect) - {_LABEL}]
+            best = next((i for i in clear if not taken.tags_in(spots[i])),
+                        clear[0] if clear else None)
             item.place_label(best)
-            if spots:
-                taken.add(spots[best], "label")
+            if best is not None:
+                taken.add(spots[best], _LABEL)
+
+    @property
+    def is_large(self) -> bool:
+        """Whether the scene has :data:`LARGE_SCENE` items or more."""
+        return len(self.elements) + len(self.relations) >= LARGE_SCENE
 
     def set_detail(self, scale: float) -> None:
         """Show what is readable at ``scale``: texts from :data:`LABEL_LOD`, relation labels
@@ -430,8 +439,6 @@ class DiagramScene(QGraphicsScene):
         if event.button() == Qt.MouseButton.LeftButton:
             self._press = {i.element_id: (i.pos().x(), i.pos().y())
                            for i in self.selectedItems() if isinstance(i, ElementItem)}
-            if self._press and len(self.elements) + len(self.relations) >= DRAG_UNINDEXED_FROM:
-                self.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.NoIndex)
 
     def mouseMoveEvent(self, event: QGraphicsSceneMouseEvent) -> None:
         if self._rubber is not None and self._connect_from is not None:
@@ -454,8 +461,6 @@ class DiagramScene(QGraphicsScene):
             if item is not None and (item.pos().x(), item.pos().y()) != old:
                 moved[element_id] = (round(item.pos().x()), round(item.pos().y()))
         self._press = {}
-        if self.itemIndexMethod() != QGraphicsScene.ItemIndexMethod.BspTreeIndex:
-            self.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.BspTreeIndex)
         if moved and self.editable:
             self.push(MoveElements(self.design, moved))
         if self._dirty_groups or self._dirty_labels:

@@ -3,7 +3,7 @@ rename, and dropping palette kinds onto the canvas."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QMimeData, QPoint, QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QEvent, QMimeData, QPoint, QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QColor,
     QDragEnterEvent,
@@ -27,6 +27,8 @@ __all__ = ["KIND_MIME", "DiagramView", "kind_mime"]
 #: Mime type of a palette drag: the element kind's value.
 KIND_MIME = "application/x-archstudio-kind"
 MIN_ZOOM, MAX_ZOOM = 0.1, 4.0
+#: After the last pan, zoom or drag step on a large scene, full quality returns this late (ms).
+SETTLE_MS = 180
 _GRID = 24.0
 
 
@@ -62,6 +64,8 @@ class DiagramView(QGraphicsView):
         self._pan_from: QPoint | None = None
         self._space = False
         self._editor: QLineEdit | None = None
+        self._settle = QTimer(self, singleShot=True, interval=SETTLE_MS)
+        self._settle.timeout.connect(self._settled)
 
     def diagram(self) -> DiagramScene | None:
         """The scene, when it is a diagram."""
@@ -80,6 +84,7 @@ class DiagramView(QGraphicsView):
         value = max(MIN_ZOOM, min(MAX_ZOOM, value))
         factor = value / self.zoom
         if abs(factor - 1.0) > 1e-6:
+            self._interacting()
             self.scale(factor, factor)
             self._zoomed()
 
@@ -117,6 +122,23 @@ class DiagramView(QGraphicsView):
         if scene is not None:
             scene.set_detail(self.zoom)
         self.zoom_changed.emit(self.zoom)
+
+    def _interacting(self) -> None:
+        """A pan, zoom or drag step: on a large scene, draw fast (no antialiasing) until the
+        user rests; antialiasing thousands of long lines costs several frames."""
+        scene = self.diagram()
+        if scene is None or not scene.is_large:
+            return
+        self.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+        self._settle.start()
+
+    def _settled(self) -> None:
+        self.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        self.viewport().update()
+
+    def scrollContentsBy(self, dx: int, dy: int) -> None:
+        self._interacting()
+        super().scrollContentsBy(dx, dy)
 
     def setScene(self, scene: QGraphicsScene | None) -> None:
         super().setScene(scene)
@@ -159,6 +181,8 @@ class DiagramView(QGraphicsView):
         super().mousePressEvent(event)
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        if event.buttons() & Qt.MouseButton.LeftButton:
+            self._interacting()
         if self._pan_from is not None:
             delta = event.position().toPoint() - self._pan_from
             self._pan_from = event.position().toPoint()

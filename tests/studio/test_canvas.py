@@ -6,10 +6,19 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QPointF
+from PySide6.QtGui import QColor, QPainter, QPalette
+from PySide6.QtWidgets import (
+    QApplication,
+    QGraphicsItem,
+    QGraphicsPathItem,
+    QGraphicsPolygonItem,
+    QGraphicsSimpleTextItem,
+)
 
-from models.elements import ElementKind, RelationKind, Service
+from models.design import Design
+from models.elements import ElementKind, Relation, RelationKind, Service
 from studio.canvas.items import ElementItem, RelationItem
-from studio.canvas.scene import DiagramScene, allowed_kinds
+from studio.canvas.scene import LARGE_SCENE, DiagramScene, allowed_kinds
 from studio.canvas.view import DiagramView
 from studio.commands import AddElement, MoveElements
 from studio.document import Document
@@ -138,3 +147,91 @@ def test_each_sample_opens(qapp: object, sample: Path) -> None:
     rects = [item.body_rect() for item in scene.elements.values()]
     overlaps = [(a, b) for i, a in enumerate(rects) for b in rects[i + 1:] if a.intersects(b)]
     assert not overlaps, "the automatic layout must not stack elements on each other"
+
+
+def _drawn_texts(item: QGraphicsItem) -> list[QGraphicsSimpleTextItem]:
+    return [c for c in item.childItems() if isinstance(c, QGraphicsSimpleTextItem)]
+
+
+def test_items_are_drawn_by_qt_items_not_python_paint(scene: DiagramScene) -> None:
+    plain = (QGraphicsPathItem, QGraphicsPolygonItem, QGraphicsSimpleTextItem)
+    for item in [*scene.elements.values(), *scene.relations.values()]:
+        assert item.flags() & QGraphicsItem.GraphicsItemFlag.ItemHasNoContents
+        drawn = [type(c) for c in item.childItems() if type(c) in plain]
+        assert len(drawn) >= 2, "the children draw the item"
+    assert [t.text() for t in _drawn_texts(scene.elements["api"])] == ["API", "Go"]
+
+
+def test_level_of_detail_hides_small_texts(qtbot: object, scene: DiagramScene) -> None:
+    view = DiagramView()
+    qtbot.addWidget(view)  # type: ignore[attr-defined]
+    view.setScene(scene)
+    relation = scene.relations[("web", "api", RelationKind.CALLS)]
+    label = next(c for c in relation.childItems()
+                 if not isinstance(c, QGraphicsPathItem | QGraphicsPolygonItem))
+    title = _drawn_texts(scene.elements["api"])[0]
+    assert title.isVisible() and label.isVisible()
+    view.set_zoom(0.5)
+    assert title.isVisible() and not label.isVisible()
+    view.set_zoom(0.2)
+    assert not title.isVisible() and not scene.texts_shown
+    view.set_zoom(1.0)
+    assert title.isVisible() and label.isVisible()
+
+
+def test_labels_are_placed_clear_of_elements(qapp: object) -> None:
+    design = Design()
+    for element_id in ("a", "b", "c"):
+        design.add_element(element_id, Service(name=element_id.upper()))
+    design.set_positions({"a": (0.0, 0.0), "b": (0.0, 200.0), "c": (0.0, 400.0)})
+    design.add_relation(Relation(RelationKind.CALLS, "a", "c", protocol="HTTPS"))
+    scene = DiagramScene(Document(design))
+    relation = scene.relations[("a", "c", RelationKind.CALLS)]
+    assert relation.label == "HTTPS"
+    assert relation.label_spots()[0].intersects(scene.elements["b"].body_rect())
+    assert not relation.label_rect().intersects(scene.elements["b"].body_rect())
+    assert relation.boundingRect().contains(relation.label_rect())
+
+
+def test_palette_change_recolours_the_canvas(qtbot: object, qapp: QApplication,
+                                             scene: DiagramScene) -> None:
+    view = DiagramView()
+    qtbot.addWidget(view)  # type: ignore[attr-defined]
+    view.setScene(scene)
+    original = qapp.palette()
+    dark = QPalette(original)
+    for role, colour in ((QPalette.ColorRole.Base, "#1e1f22"), (QPalette.ColorRole.Text, "#e6e6e6"),
+                         (QPalette.ColorRole.Window, "#2b2d30"),
+                         (QPalette.ColorRole.WindowText, "#e6e6e6")):
+        dark.setColor(role, QColor(colour))
+    try:
+        qapp.setPalette(dark)
+        qtbot.waitUntil(  # type: ignore[attr-defined]
+            lambda: _drawn_texts(scene.elements["api"])[0].brush().color() == QColor("#e6e6e6"))
+    finally:
+        qapp.setPalette(original)
+    qtbot.waitUntil(  # type: ignore[attr-defined]
+        lambda: _drawn_texts(scene.elements["api"])[0].brush().color()
+        == original.color(QPalette.ColorRole.Text))
+
+
+def test_large_scene_drops_antialiasing_only_while_zooming(qtbot: object, qapp: object) -> None:
+    big = Design()
+    for n in range(LARGE_SCENE):
+        big.add_element(f"s{n}", Service(name=f"S{n}"))
+    big.set_positions({f"s{n}": (n % 40 * 220.0, n // 40 * 140.0) for n in range(LARGE_SCENE)})
+    view = DiagramView()
+    qtbot.addWidget(view)  # type: ignore[attr-defined]
+    view.setScene(DiagramScene(Document(big, checker_factory=lambda _d: None)))
+    view.set_zoom(0.5)
+    assert not view.renderHints() & QPainter.RenderHint.Antialiasing
+    qtbot.waitUntil(  # type: ignore[attr-defined]
+        lambda: bool(view.renderHints() & QPainter.RenderHint.Antialiasing), timeout=2000)
+
+
+def test_small_scene_keeps_antialiasing(qtbot: object, scene: DiagramScene) -> None:
+    view = DiagramView()
+    qtbot.addWidget(view)  # type: ignore[attr-defined]
+    view.setScene(scene)
+    view.set_zoom(0.5)
+    assert view.renderHints() & QPainter.RenderHint.Antialiasing

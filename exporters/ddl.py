@@ -149,7 +149,7 @@ class DdlExporter:
         stores = dict(ddl_datastores(design))
         names = unique_names({store_id: safe_name(store_id) for store_id in stores})
         files: Files = {}
-        with gc_paused():  # a million short-lived objects: see gc_paused
+        with gc_paused():  # sqlglot trees: a million short-lived objects
             for store_id, store in stores.items():
                 dialect = target_dialect(store, options.dialect)
                 files[f"{names[store_id]}.{dialect}.sql"] = datastore_ddl(

@@ -70,7 +70,7 @@ class DocExporter:
 
     def export(self, design: Design, options: ExportOptions) -> Files:
         """Return ``design.md``."""
-        with gc_paused():  # a million short-lived objects: see gc_paused
+        with gc_paused():  # the DDL it may build: a million short-lived sqlglot objects
             return {"design.md": design_document(design, options)}
 
 

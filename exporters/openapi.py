@@ -30,7 +30,6 @@ from exporters.markdown import inline as md
 from exporters.yamltext import libyaml_dump
 from models.design import Design
 from models.elements import Endpoint, HttpMethod, Pagination, Parameter, Response, Service
-from models.io import gc_paused
 
 __all__ = ["OpenApiExporter", "openapi_document", "operation_id", "shape_schema"]
 
@@ -55,11 +54,10 @@ class OpenApiExporter:
         """
         ids = [service_id for service_id, service in design.services() if service.endpoints]
         names = unique_names({service_id: safe_name(service_id) for service_id in ids})
-        with gc_paused():  # a million short-lived objects: see gc_paused
-            return {
-                f"{names[service_id]}.yaml": dump(openapi_document(design, service_id))
-                for service_id in ids
-            }
+        return {
+            f"{names[service_id]}.yaml": dump(openapi_document(design, service_id))
+            for service_id in ids
+        }
 
 
 def dump(document: Mapping[str, Any]) -> str:

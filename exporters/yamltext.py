@@ -1,26 +1,26 @@
-"""YAML text for the exporters, through PyYAML's own representer and emitters, fast.
+"""YAML text for the exporters: PyYAML's output, byte for byte, at a fraction of the cost.
 
-Two exporters write YAML: the OpenAPI documents (about a million nodes for RM-1k) and the
-design document's request/response sketches (ten thousand small blocks). PyYAML spends most of
-that time in per-node Python calls, so this module keeps its emitters and changes how nodes
-are made, never what they contain:
+Two exporters write YAML: the OpenAPI documents (about a million values for RM-1k) and the
+design document's request/response sketches (ten thousand small blocks). PyYAML spends most
+of that time in Python, building a node per value and then calling back from libyaml's
+serializer into the resolver four times per node. For trees of ``dict``, ``list``, ``str``,
+``int``, ``bool`` and ``None`` (all the exporters build), :class:`_TreeEmitter` hands libyaml's
+emitter the very events PyYAML's serializer would, without the nodes; anything else (floats,
+tuples, dates, a container met twice, which PyYAML writes as an anchor and aliases) goes
+through PyYAML's own dumper unchanged.
 
-- a representer with a fast path for ``dict``, ``list``, ``str``, ``int``, ``bool`` and
-  ``None`` that builds exactly the nodes :class:`yaml.SafeDumper`'s representer builds (same
-  tags, styles and aliases for shared objects); other types go through PyYAML's representers;
-- a memo of the implicit tag resolution of scalars (a pure function of the text);
-- :func:`safe_dump` promises the bytes of the pure-Python emitter (``yaml.safe_dump``) and uses
-  libyaml's emitter only for node trees where both emitters are known to write the same text
-  (``tests/exporters/test_yamltext.py`` checks both, on fixed cases and generated ones). The
-  two differ on characters outside the Basic Multilingual Plane (libyaml escapes emoji), on
-  NEL, on empty keys and on long or non-printable keys (libyaml counts a key's length in
-  bytes); such a tree, and to be safe one with LS, PS or BOM characters or aliases, goes
-  through the Python emitter;
 - :func:`libyaml_dump` promises the bytes of ``yaml.CSafeDumper`` (what the OpenAPI exporter
-  has always written when libyaml is installed), with ``|`` blocks for multi-line text.
+  has always written), with ``|`` blocks for multi-line text if asked;
+- :func:`safe_dump` promises the bytes of the pure-Python emitter (``yaml.safe_dump``, which
+  the design document has always used) and takes the libyaml path only for trees that both
+  emitters write the same way. They differ on characters outside the Basic Multilingual Plane
+  (libyaml escapes emoji), on NEL, on empty keys and on long or non-printable keys (libyaml
+  counts a key's length in bytes); such a tree, and to be safe one with LS, PS or BOM
+  characters, goes through ``yaml.safe_dump`` itself.
 
-Nothing here writes YAML by hand: every character of output comes from one of PyYAML's two
-emitters.
+``tests/exporters/test_yamltext.py`` compares both with PyYAML on fixed cases and on generated
+data with any text. Nothing here writes YAML by hand: every character comes from one of
+PyYAML's two emitters.
 """
 
 from __future__ import annotations
@@ -30,12 +30,24 @@ from io import StringIO
 from typing import Any
 
 import yaml
-from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from yaml.events import (
+    DocumentEndEvent,
+    DocumentStartEvent,
+    MappingEndEvent,
+    MappingStartEvent,
+    ScalarEvent,
+    SequenceEndEvent,
+    SequenceStartEvent,
+    StreamEndEvent,
+    StreamStartEvent,
+)
+from yaml.nodes import ScalarNode
 
 __all__ = ["LIBYAML", "libyaml_dump", "safe_dump"]
 
 #: Whether PyYAML was built with libyaml (the fast emitter).
 LIBYAML = hasattr(yaml, "CSafeDumper")
+_CBase: type = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
 _STR = "tag:yaml.org,2002:str"
 _INT = "tag:yaml.org,2002:int"
@@ -51,8 +63,6 @@ _DIVERGENT = re.compile("[\x85\u2028\u2029\ufeff\ud800-\udfff\U00010000-\U0010ff
 _KEY_BYTES = 100
 #: Longest text trusted to both emitters (far beyond any line folding; width is 1,000,000).
 _TEXT_CHARS = 100_000
-#: Scalar types whose other representations (``int`` subclasses, floats) are plain ASCII.
-_PLAIN_KEY_TYPES = (int, float, bool, type(None))
 
 #: Tag resolution memo: text -> implicit tag (``str``, ``int``, ``bool``, ``null``...).
 _RESOLVED: dict[str, str] = {}
@@ -64,6 +74,20 @@ _OPTIONS: dict[str, Any] = {
     "width": 1_000_000,
     "default_flow_style": False,
 }
+
+
+_RESOLVER = yaml.resolver.Resolver()  # the safe dumpers' resolver (both emitters use it)
+
+
+def _implicit_tag(text: str) -> str:
+    """The tag a plain scalar ``text`` would be read as (``str``, ``int``, ``bool``...)."""
+    tag = _RESOLVED.get(text)
+    if tag is None:
+        tag = _RESOLVER.resolve(ScalarNode, text, (True, False))
+        if len(_RESOLVED) >= _RESOLVED_MAX:
+            _RESOLVED.clear()
+        _RESOLVED[text] = tag
+    return tag
 
 
 def _text_agrees(text: str) -> bool:
@@ -81,161 +105,141 @@ def _key_agrees(text: str) -> bool:
     return size <= _KEY_BYTES and (text.isascii() or _DIVERGENT.search(text) is None)
 
 
-class _FastNodes:
-    """Mixin for a PyYAML dumper: fast node building and tag resolution, same nodes.
+class _Abandon(Exception):
+    """The tree needs PyYAML's general path (see :class:`_TreeEmitter`)."""
 
-    ``literal_blocks`` gives multi-line text without surrounding blanks or tabs the ``|``
-    style. With ``checking``, ``agrees`` ends up False when the tree holds anything the two
-    emitters may write differently (checked while the nodes are built, at no extra pass).
+
+class _TreeEmitter:
+    """Hands libyaml's ``emit`` the events of a tree of ``dict``, ``list``, ``str``, ``int``,
+    ``bool`` and ``None``.
+
+    These are the events PyYAML's representer and its C serializer would hand libyaml for the
+    tree (``_yaml.pyx``'s ``_serialize_node``: same tags, implicit flags and styles, block
+    collections), so the bytes are the same; without building a node per value and calling
+    back into the resolver four times a node, which was half the time of a large OpenAPI
+    document. libyaml copies each event as it is emitted, so one scalar event object is
+    reused (the pure-Python emitter keeps them: this is for libyaml only).
+
+    Raises :class:`_Abandon` for what needs PyYAML's general path: a container met twice
+    (PyYAML writes an anchor and aliases), any other type, and with ``checking`` text that
+    the two emitters write differently.
     """
 
-    literal_blocks = False
-    checking = False
-    agrees = True
-    represented_objects: dict[int, Node]
-    object_keeper: list[Any]
+    __slots__ = ("checking", "emit", "literal_blocks", "scalar", "seen")
 
-    def represent_data(self, data: Any) -> Node:
+    _PLAIN, _QUOTED = (True, True), (False, True)  # implicit flags of str: (plain, quoted)
+    _MAPPING_START = MappingStartEvent(None, _MAP, True, flow_style=False)
+    _SEQUENCE_START = SequenceStartEvent(None, _SEQ, True, flow_style=False)
+    _MAPPING_END, _SEQUENCE_END = MappingEndEvent(), SequenceEndEvent()
+
+    def __init__(self, emit: Any, *, literal_blocks: bool, checking: bool) -> None:
+        self.emit = emit
+        self.literal_blocks = literal_blocks
+        self.checking = checking
+        self.seen: set[int] = set()
+        self.scalar = ScalarEvent(None, _STR, self._PLAIN, "")
+
+    def document(self, data: Any) -> None:
+        self.emit(StreamStartEvent())
+        self.emit(DocumentStartEvent())
+        self.node(data)
+        self.emit(DocumentEndEvent())
+        self.emit(StreamEndEvent())
+
+    def node(self, data: Any) -> None:
         kind = type(data)
         if kind is str:
-            if self.checking and not _text_agrees(data):
-                self._disagree()
-            return ScalarNode(_STR, data, style=self._style(data))
-        if kind is dict:
-            return self._mapping(data)
-        if kind is list:
-            return self._sequence(data)
-        if kind is bool:
-            return ScalarNode(_BOOL, "true" if data else "false")
-        if kind is int:
-            return ScalarNode(_INT, str(data))
-        if data is None:
-            return ScalarNode(_NULL, "null")
-        if kind is not tuple and kind is not float:
-            self._disagree()  # dates, bytes, sets...: PyYAML's own path and emitter
-        return super().represent_data(data)  # type: ignore[misc, no-any-return]
+            self.text(data, _text_agrees)
+        elif kind is dict:
+            self.mapping(data)
+        elif kind is list:
+            self.container(data)
+            self.emit(self._SEQUENCE_START)
+            for value in data:
+                self.node(value)
+            self.emit(self._SEQUENCE_END)
+        elif kind is bool:
+            self.other(_BOOL, "true" if data else "false")
+        elif kind is int:
+            self.other(_INT, str(data))
+        elif data is None:
+            self.other(_NULL, "null")
+        else:
+            raise _Abandon
 
-    def _disagree(self) -> None:
-        self.agrees = self.checking = False
-
-    def _style(self, text: str) -> str | None:
-        if self.literal_blocks and "\n" in text and text == text.strip() and "\t" not in text:
-            return "|"
-        return None
-
-    def _mapping(self, data: dict[Any, Any]) -> Node:
-        node = self.represented_objects.get(id(data))
-        if node is not None:  # the same dict twice: an alias, as PyYAML writes it
-            self._disagree()
-            return node
-        self.object_keeper.append(data)
-        pairs: list[tuple[Node, Node]] = []
-        node = MappingNode(_MAP, pairs, flow_style=False)
-        self.represented_objects[id(data)] = node
-        represent = self.represent_data
+    def mapping(self, data: dict[Any, Any]) -> None:
+        self.container(data)
+        self.emit(self._MAPPING_START)
+        text, node = self.text, self.node
         for key, value in data.items():
-            if type(key) is str:  # the common case, inline: a million keys in RM-1k's OpenAPI
-                if self.checking and not _key_agrees(key):
-                    self._disagree()
-                key_node = ScalarNode(_STR, key, style=self._style(key))
+            if type(key) is str:
+                text(key, _key_agrees)
             else:
-                if self.checking and not isinstance(key, _PLAIN_KEY_TYPES):
-                    self._disagree()
-                key_node = represent(key)
-            pairs.append((key_node, represent(value)))
-        return node
+                node(key)
+            if type(value) is str:
+                text(value, _text_agrees)
+            else:
+                node(value)
+        self.emit(self._MAPPING_END)
 
-    def _sequence(self, data: list[Any]) -> Node:
-        node = self.represented_objects.get(id(data))
-        if node is not None:
-            self._disagree()
-            return node
-        self.object_keeper.append(data)
-        items: list[Node] = []
-        node = SequenceNode(_SEQ, items, flow_style=False)
-        self.represented_objects[id(data)] = node
-        represent = self.represent_data
-        for value in data:
-            items.append(represent(value))
-        return node
+    def container(self, data: object) -> None:
+        if id(data) in self.seen:
+            raise _Abandon
+        self.seen.add(id(data))
 
-    # PyYAML's resolver walks "path resolvers" for every node; SafeDumper has none, so these
-    # are the same no-ops without the per-node checks.
-    def descend_resolver(self, current_node: Any, current_index: Any) -> None:
+    def text(self, value: str, agrees: Any) -> None:
+        if self.checking and not agrees(value):
+            raise _Abandon
+        scalar = self.scalar
+        literal = self.literal_blocks and "\n" in value and value == value.strip()
+        scalar.tag, scalar.value = _STR, value
+        scalar.style = "|" if literal and "\t" not in value else None
+        tag = _RESOLVED.get(value) or _implicit_tag(value)
+        scalar.implicit = self._PLAIN if tag == _STR else self._QUOTED
+        self.emit(scalar)
+
+    def other(self, tag: str, value: str) -> None:
+        scalar = self.scalar
+        scalar.tag, scalar.value, scalar.style = tag, value, None
+        scalar.implicit = (_implicit_tag(value) == tag, False)
+        self.emit(scalar)
+
+
+def _event_text(data: Any, *, literal_blocks: bool, checking: bool) -> str | None:
+    """libyaml's text of ``data`` through :class:`_TreeEmitter`, or None for the general path."""
+    if not LIBYAML:
         return None
-
-    def ascend_resolver(self) -> None:
-        return None
-
-    def resolve(self, kind: type, value: Any, implicit: Any) -> str:
-        if kind is not ScalarNode:
-            return _MAP if kind is MappingNode else _SEQ
-        if not implicit[0]:
-            return _STR
-        tag = _RESOLVED.get(value)
-        if tag is None:
-            tag = super().resolve(kind, value, implicit)  # type: ignore[misc]
-            if len(_RESOLVED) >= _RESOLVED_MAX:
-                _RESOLVED.clear()
-            _RESOLVED[value] = tag
-        return tag  # type: ignore[no-any-return]
-
-
-class _PyDumper(_FastNodes, yaml.SafeDumper):
-    """Pure-Python emitter: the reference bytes of :func:`safe_dump`."""
-
-
-_CBase: type = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
-
-
-class _CDumper(_FastNodes, _CBase):  # type: ignore[misc, valid-type]
-    """libyaml's emitter (the pure-Python one when PyYAML has no libyaml)."""
-
-
-class _CLiteralDumper(_CDumper):
-    literal_blocks = True
-
-
-class _CCheckedDumper(_CDumper):
-    """Notes whether the tree is one both emitters write the same way (for safe_dump)."""
-
-    checking = True
-
-
-def _serialize(dumper: Any, node: Node) -> None:
-    dumper.open()
-    dumper.serialize(node)
-    dumper.close()
-
-
-def _dump(dumper_class: type, data: Any, *, python_unless_agreed: bool) -> str:
     stream = StringIO()
-    dumper = dumper_class(stream, **_OPTIONS)
+    emitter = _CBase(stream, **_OPTIONS)
     try:
-        node = dumper.represent_data(data)
-        if python_unless_agreed and not (dumper.agrees and LIBYAML):
-            return _python_text(node)
-        _serialize(dumper, node)
+        _TreeEmitter(emitter.emit, literal_blocks=literal_blocks, checking=checking).document(data)
+    except _Abandon:
+        return None
     finally:
-        dumper.dispose()
+        emitter.dispose()
     return stream.getvalue()
 
 
-def _python_text(node: Node) -> str:
-    stream = StringIO()
-    dumper = _PyDumper(stream, **_OPTIONS)
-    try:
-        _serialize(dumper, node)
-    finally:
-        dumper.dispose()
-    return stream.getvalue()
+class _LiteralDumper(_CBase):  # type: ignore[misc, valid-type]
+    """libyaml's safe dumper writing multi-line text as ``|`` blocks (the general path)."""
+
+
+def _literal_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    style = "|" if "\n" in value and value == value.strip() and "\t" not in value else None
+    return dumper.represent_scalar(_STR, value, style=style)
+
+
+_LiteralDumper.add_representer(str, _literal_str)
 
 
 def safe_dump(data: Any) -> str:
     """The bytes of ``yaml.safe_dump(data, sort_keys=False, allow_unicode=True,
     width=1_000_000, default_flow_style=False)`` (the pure-Python emitter), faster.
     """
-    return _dump(_CCheckedDumper, data, python_unless_agreed=True)
+    text = _event_text(data, literal_blocks=False, checking=True)
+    if text is None:
+        text = yaml.dump(data, Dumper=yaml.SafeDumper, **_OPTIONS)
+    return text
 
 
 def libyaml_dump(data: Any, *, literal_blocks: bool = False) -> str:
@@ -245,5 +249,7 @@ def libyaml_dump(data: Any, *, literal_blocks: bool = False) -> str:
     ``literal_blocks`` writes multi-line text without surrounding blanks or tabs as ``|``
     blocks.
     """
-    dumper_class = _CLiteralDumper if literal_blocks else _CDumper
-    return _dump(dumper_class, data, python_unless_agreed=False)
+    text = _event_text(data, literal_blocks=literal_blocks, checking=False)
+    if text is None:
+        text = yaml.dump(data, Dumper=_LiteralDumper if literal_blocks else _CBase, **_OPTIONS)
+    return text

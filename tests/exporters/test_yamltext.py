@@ -157,3 +157,31 @@ def test_libyaml_dump_matches_pyyaml_on_generated_data(
 ) -> None:
     expected = libyaml_reference(data, literal_blocks=literal_blocks)
     assert libyaml_dump(data, literal_blocks=literal_blocks) == expected
+
+
+# --------------------------------------------------------------------------- the event path
+
+
+def test_plain_trees_take_the_event_path_and_others_the_node_path() -> None:
+    if not LIBYAML:
+        tool_missing("PyYAML built with libyaml", "pip install --force-reinstall pyyaml")
+    plain = {"a": [1, True, None, "x"], 200: {"b": "two\nlines"}}
+    assert yamltext._event_text(plain, literal_blocks=True, checking=True) is not None
+    shared: dict[str, Any] = {"k": 1}
+    for other in ({"f": 1.5}, {"t": (1,)}, {"s": shared, "t": shared}, {"e": "🚀"}):
+        assert yamltext._event_text(other, literal_blocks=False, checking=True) is None
+    assert yamltext._event_text({"e": "🚀"}, literal_blocks=False, checking=False) is not None
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.dictionaries(_KEYS, _DATA, max_size=5), st.booleans(), st.booleans())
+def test_the_event_path_writes_pyyamls_bytes(
+    data: dict[Any, Any], literal_blocks: bool, checking: bool
+) -> None:
+    if not LIBYAML:
+        return
+    text = yamltext._event_text(data, literal_blocks=literal_blocks, checking=checking)
+    if text is not None:
+        assert text == libyaml_reference(data, literal_blocks=literal_blocks)
+        if checking:
+            assert text == python_dump(data)

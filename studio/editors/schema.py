@@ -516,8 +516,8 @@ class SchemaEditor(QWidget):
             f"{_html(self.store_id)} · {engine_label(store)}{version} · {count} "
             f"table{'s' if count != 1 else ''} · {indexes} indexes · {fks} foreign keys"
             f"</span>{flag}")
-        self.ddl_label.setText(f"DDL for {engine_label(store)} ({ops.dialect_of(store)}), "
-                               "as File › Export › SQL DDL writes it")
+        self.ddl_label.setText(f"{engine_label(store)} DDL, as File › Export › SQL DDL "
+                               "writes it")
 
     def _refresh_forms(self) -> None:
         table = self.table()
@@ -842,6 +842,7 @@ class SchemaEditor(QWidget):
     def _ddl_done(self, generation: int, text: str) -> None:
         if generation != self._ddl_generation or text == self.ddl_view.toPlainText():
             return
+        first = not self.ddl_view.toPlainText()
         bar = self.ddl_view.verticalScrollBar()
         position = bar.value()
         # Highlighting runs in Python block by block: past a few thousand lines it would stall
@@ -851,7 +852,10 @@ class SchemaEditor(QWidget):
         if (self.highlighter.document() is document) != highlight:
             self.highlighter.setDocument(document if highlight else None)
         self.ddl_view.setPlainText(text)
-        bar.setValue(position)
+        if first:
+            self._scroll_ddl()
+        else:
+            bar.setValue(position)
         self.ddl_updated.emit()
 
     def _scroll_ddl(self) -> None:

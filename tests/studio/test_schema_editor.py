@@ -518,6 +518,16 @@ def test_ddl_preview_follows_edits_after_a_pause(editor: SchemaEditor, qtbot: An
                     timeout=DDL_DELAY_MS * 5)
 
 
+def test_ddl_preview_opens_at_the_current_table(document: Document, qtbot: Any) -> None:
+    editor = SchemaEditor(document, "orders-db")
+    qtbot.addWidget(editor)
+    editor.select_table("order_items")
+    with qtbot.waitSignal(editor.ddl_updated):
+        pass
+    cursor = editor.ddl_view.textCursor()
+    assert cursor.block().text().startswith('CREATE TABLE "order_items"')
+
+
 def test_ddl_preview_uses_the_datastore_dialect(qtbot: Any) -> None:
     design = load_design(next(p for p in SAMPLES if p.stem == "realtime-analytics"))
     store_id = next(sid for sid, s in design.datastores() if s.engine.value == "clickhouse")

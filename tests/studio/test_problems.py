@@ -132,3 +132,4 @@ def test_suppressing_in_the_window_says_where_the_decision_is(qtbot: QtBot,
     did = window.problems.suppress_finding(finding, "Reason", "Title")
     assert did in window.statusBar().currentMessage()
     assert finding.id in window.statusBar().currentMessage()
+    window.document.undo_stack.setClean()  # closing asks about unsaved changes otherwise

@@ -8,11 +8,12 @@ t.p_id WHERE t.a = $1``. For them the general
 through the scope chain, two tries per comparison) costs more than parsing them.
 
 :func:`simple_graph` builds the *same* graph directly for statements without subqueries
-or CTEs, over base tables of the schema with inner joins, whose conditions are
+or CTEs, over base tables of the schema with inner and left joins, whose conditions are
 comparisons of a column (or a function, cast or arithmetic around one) with a constant,
 join keys, ``BETWEEN``, ``IN (list)``, ``LIKE`` and one-table ``OR`` of those. On
-anything else (an outer join, ``IS NULL``, ``NOT``, ``<>``, ``min()``/``max()``, an
-unknown table...) it returns ``None`` and the general builder takes over.
+anything else (a right or full join, ``USING``, ``IS NULL``, ``NOT``, ``<>``,
+``min()``/``max()``, an unknown table...) it returns ``None`` and the general builder
+takes over.
 ``tests/checks/index_advisor/test_simple_path.py`` checks both builders give equal graphs.
 """
 
@@ -50,24 +51,84 @@ def simple_graph(statement: exp.Expression, schema: Schema) -> tuple[Graph, froz
     if sources is None:
         return None
     graph = Graph()
+    outer_on: dict[str, list[exp.Expression]] = {}
     try:
-        for source, on in sources:
-            _add_rel(graph, source, schema)
-            for conjunct in _conjuncts(on):
-                _predicate(conjunct, graph)
+        for source, on, left in sources:
+            before = set(graph.rels)
+            rel = _add_rel(graph, source, schema)
+            if left:  # the nullable side: reached from the preserved side only
+                rel.after |= before
+                graph.ordered = True
+                outer_on[rel.id] = _conjuncts(on)
+                for conjunct in outer_on[rel.id]:
+                    _predicate_on(conjunct, graph, rel.id)
+            else:
+                for conjunct in _conjuncts(on):
+                    _predicate(conjunct, graph)
         where = statement.args.get("where")
-        for conjunct in _conjuncts(where.this if where is not None else None):
-            _predicate(conjunct, graph)
+        _where(_conjuncts(where.this if where is not None else None), graph, outer_on)
     except _Bail:
         return None
     return graph, frozenset(rel.label for rel in graph.rels.values())
 
 
-_Sources = list[tuple[exp.Expression, exp.Expression | None]]
+def _where(
+    conjuncts: list[exp.Expression], graph: Graph, outer_on: dict[str, list[exp.Expression]]
+) -> None:
+    """The WHERE conjuncts. A strict one on a nullable side makes its join an inner join
+    (its ON conditions then apply both ways); the others on a nullable side filter
+    after the join and search nothing."""
+    unreduced = set(outer_on)
+    for conjunct in conjuncts if unreduced else ():
+        if not _is_null_test(conjunct):
+            hit = _rels_in(conjunct, graph) & unreduced
+            if len(hit) > 1:
+                raise _Bail  # reduced in set order: left to the general builder
+            for rel in hit:
+                graph.rels[rel].after.clear()
+                unreduced.discard(rel)
+                for on in outer_on[rel]:
+                    _predicate(on, graph)
+    for conjunct in conjuncts:
+        if not (unreduced and _rels_in(conjunct, graph) & unreduced):
+            _predicate(conjunct, graph)
+
+
+def _predicate_on(node: exp.Expression, graph: Graph, rel: str) -> None:
+    """A LEFT JOIN's ON conjunct: it searches, and explains, the nullable side ``rel`` only."""
+    probe = Graph(
+        rels=graph.rels,
+        sargs={r: [] for r in graph.rels},
+        notes={r: [] for r in graph.rels},
+    )
+    _predicate(node, probe)
+    graph.sargs[rel].extend(probe.sargs[rel])
+    for note in probe.notes[rel]:
+        graph.note(rel, note)
+    if rel in probe.candidates:
+        graph.candidates.setdefault(rel, []).extend(probe.candidates[rel])
+    if rel in probe.texts:
+        graph.texts.setdefault(rel, set()).update(probe.texts[rel])
+
+
+def _rels_in(node: exp.Expression, graph: Graph) -> set[str]:
+    return {ref[0] for c in node.find_all(exp.Column) if (ref := _ref(c, graph)) is not None}
+
+
+def _is_null_test(node: exp.Expression) -> bool:
+    return (
+        type(node) is exp.Is
+        and isinstance(node.expression, exp.Null)
+        and not node.args.get("negate")
+    )
+
+
+_Sources = list[tuple[exp.Expression, exp.Expression | None, bool]]
 
 
 def _sources(statement: exp.Expression) -> _Sources | None:
-    """The tables a simple statement reads, each with its join condition, else ``None``."""
+    """The tables a simple statement reads, each with its join condition and whether it is
+    the nullable side of a LEFT JOIN, else ``None``."""
     args = statement.args
     if args.get("with_"):
         return None
@@ -78,28 +139,36 @@ def _sources(statement: exp.Expression) -> _Sources | None:
         from_ = args.get("from_")
         if not isinstance(from_, exp.From):
             return None
-        sources: _Sources = [(from_.this, None)]
+        sources: _Sources = [(from_.this, None, False)]
         for join in args.get("joins") or ():
-            if not _inner(join):
+            side = _side(join)
+            if side is None:
                 return None
-            sources.append((join.this, join.args.get("on")))
+            sources.append((join.this, join.args.get("on"), side == "LEFT"))
         return sources
     if (kind is exp.Update and not args.get("from_")) or (
         kind is exp.Delete and not args.get("using")
     ):
-        return [(statement.this, None)]
+        return [(statement.this, None, False)]
     return None
 
 
-def _inner(join: exp.Expression) -> bool:
-    """A plain inner join (``JOIN``, ``INNER JOIN``, ``CROSS JOIN``, a comma) with ``ON``."""
+def _side(join: exp.Expression) -> str | None:
+    """``""`` for an inner join (``JOIN``, ``INNER``, ``CROSS``, a comma), ``"LEFT"`` for a
+    left join, with ``ON`` or nothing; ``None`` for anything else (``USING``, ``RIGHT``...)."""
     args = join.args
-    if any(v for k, v in args.items() if k not in ("this", "on", "kind")):
-        return False
-    return args.get("kind") in (None, "INNER", "CROSS")
+    if any(v for k, v in args.items() if k not in ("this", "on", "kind", "side")):
+        return None
+    side = (args.get("side") or "").upper()
+    kind = (args.get("kind") or "").upper()
+    if side == "" and kind in ("", "INNER", "CROSS"):
+        return ""
+    if side == "LEFT" and kind in ("", "OUTER"):
+        return "LEFT"
+    return None
 
 
-def _add_rel(graph: Graph, source: exp.Expression, schema: Schema) -> None:
+def _add_rel(graph: Graph, source: exp.Expression, schema: Schema) -> Rel:
     """Add a base table of the schema as a relation under its alias."""
     if type(source) is not exp.Table or not isinstance(source.this, exp.Identifier):
         raise _Bail
@@ -108,7 +177,9 @@ def _add_rel(graph: Graph, source: exp.Expression, schema: Schema) -> None:
     alias = source.alias_or_name.lower()
     if table is None or alias in graph.rels:
         raise _Bail
-    graph.add_rel(Rel(alias, name, table))
+    rel = Rel(alias, name, table)
+    graph.add_rel(rel)
+    return rel
 
 
 def _conjuncts(node: exp.Expression | None) -> list[exp.Expression]:

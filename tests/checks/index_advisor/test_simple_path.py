@@ -65,6 +65,15 @@ EDGES = [
     "SELECT * FROM rental r JOIN customer c ON c.customer_id = r.customer_id WHERE r.rental_id = 1 OR c.city = 'x'",
     "SELECT * FROM rental r JOIN customer c ON c.customer_id = r.customer_id WHERE r.rental_id = 1 OR r.staff_id = 2",
     "SELECT * FROM payment WHERE amount > 100 OR paid_at = '2024-01-01'",
+    "SELECT * FROM rental r LEFT OUTER JOIN payment p ON p.rental_id = r.rental_id AND p.amount > 100 AND r.staff_id = 2 WHERE r.rental_id = 1",
+    "SELECT * FROM rental r LEFT JOIN payment p ON p.rental_id = r.rental_id WHERE p.paid_at > '2024-01-01'",
+    "SELECT * FROM rental r LEFT JOIN payment p ON p.rental_id = r.rental_id WHERE p.payment_id IS NULL AND r.staff_id = 3",
+    "SELECT * FROM customer c LEFT JOIN rental r ON r.customer_id = c.customer_id LEFT JOIN payment p ON p.rental_id = r.rental_id WHERE c.email = 'x'",
+    "SELECT * FROM customer c LEFT JOIN rental r ON r.customer_id = c.customer_id LEFT JOIN payment p ON p.rental_id = r.rental_id WHERE r.staff_id = p.amount",
+    "SELECT * FROM customer c LEFT JOIN rental r ON r.customer_id = c.customer_id AND (r.staff_id = 1 OR r.rental_id = 2) WHERE lower(c.email) = 'x'",
+    "SELECT * FROM customer c LEFT JOIN rental r ON lower(c.email) = 'x' AND abs(r.staff_id) = 1",
+    "SELECT * FROM customer c RIGHT JOIN rental r ON r.customer_id = c.customer_id WHERE c.customer_id = 1",
+    "SELECT * FROM customer c FULL JOIN rental r ON r.customer_id = c.customer_id WHERE c.customer_id = 1",
 ]
 
 
@@ -118,6 +127,9 @@ def test_edges_are_taken_or_declined_as_designed() -> None:
     assert "SELECT * FROM rental r CROSS JOIN payment p WHERE p.rental_id > r.rental_id" in taken
     assert "SELECT * FROM customer WHERE lower(email) = 'a' OR customer_id = 1" in taken
     assert "SELECT * FROM rental WHERE abs(rental_id) = 1" in taken
-    for declined in ("max(rental_id)", "nowhere", "LEFT JOIN", "USING", "JOIN rental r ON",
+    assert any(
+        "LEFT JOIN payment p ON p.rental_id = r.rental_id WHERE p.paid" in sql for sql in taken
+    )
+    for declined in ("max(rental_id)", "nowhere", "RIGHT JOIN", "FULL JOIN", "USING", "rental r JOIN rental r", "r.staff_id = p.amount",
                      "OR c.city", "OR (staff_id = 2 AND", "abs(2)", "1 = 1"):  # fmt: skip
         assert not any(declined in sql for sql in taken), declined

@@ -706,3 +706,25 @@ def test_delete_key_in_the_column_grid_deletes_the_column(window: MainWindow, qt
     editor.select_table("order_items")
     qtbot.keyClick(editor.tables_view, Qt.Key.Key_Delete)
     assert list(store(editor).tables) == ["orders"]
+
+
+def test_typing_in_a_cell_as_a_user_does(editor: SchemaEditor, qtbot: Any) -> None:
+    from PySide6.QtWidgets import QLineEdit
+
+    editor.resize(1400, 800)
+    editor.show()
+    qtbot.waitExposed(editor)
+    view = editor.columns_view
+    index = cell(editor.columns_model, "status", "Name")
+    view.setCurrentIndex(index)
+    view.setFocus()
+    qtbot.keyClick(view, Qt.Key.Key_F2)
+    line = view.indexWidget(index)
+    assert isinstance(line, QLineEdit)
+    line.selectAll()
+    qtbot.keyClicks(line, "state")
+    qtbot.keyClick(line, Qt.Key.Key_Return)  # Qt commits on its next turn of the event loop
+    qtbot.waitUntil(lambda: "state" in table(editor).columns)
+    assert editor.document.undo_stack.count() == 1
+    assert editor.indexes_model.row_keys() == ["idx_orders_user_id", "idx_orders_status"]
+    assert table(editor).indexes["idx_orders_status"].columns == ("state",)

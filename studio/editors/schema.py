@@ -169,7 +169,8 @@ class SchemaEditor(QWidget):
         if self.read_only or current is None:
             self.refuse("This design is read-only." if self.read_only else "The datastore is gone.")
             return False
-        before = set(self.problems())
+        renamed = _renamed_tables(current, store)  # a renamed table keeps its old problems
+        before = {replace(p, table=renamed.get(p.table, p.table)) for p in self.problems()}
         after = ops.schema_problems(store)
         added = [p for p in after if p not in before]
         if added:
@@ -870,6 +871,13 @@ class SchemaEditor(QWidget):
 
 
 # --------------------------------------------------------------------------- helpers
+
+
+def _renamed_tables(old: Datastore, new: Datastore) -> dict[str, str]:
+    """``{old name: new name}`` when ``new`` renames tables of ``old`` in place."""
+    if len(old.tables) != len(new.tables) or set(old.tables) == set(new.tables):
+        return {}
+    return {a: b for a, b in zip(old.tables, new.tables, strict=True) if a != b}
 
 
 class _GridKeys(QObject):

@@ -350,6 +350,8 @@ def test_existing_problems_are_marked_and_do_not_block_other_edits(
         Role.BackgroundRole) is None
     assert set_cell(editor.columns_model, "status", "Comment", "still editable")
     assert "1 problem" in editor.header.text()
+    assert editor.rename_table("purchases")  # the problem moves with its table: not new
+    assert "1 problem" in editor.header.text()
 
 
 # --------------------------------------------------------------------------- indexes

@@ -4,7 +4,8 @@
 :class:`TableItem` per table (a title, then one row per column with its ``PK``/``FK``/``UK``
 markers and its type) and one :class:`ForeignKeyItem` connector per foreign key whose table
 exists. It subscribes to the design and rebuilds itself whenever that datastore changes (undo
-and redo included); it never edits the model and keeps no copy of it besides its items.
+and redo included), keeping the items of tables that did not change; it never edits the model
+and keeps no copy of it besides its items. :class:`ErView` shows it, fitted to the view.
 
 Usage (the schema editor, ``archstudio render --view er:DATASTORE``)::
 
@@ -16,7 +17,8 @@ Usage (the schema editor, ``archstudio render --view er:DATASTORE``)::
 The layout is deterministic and needs no Graphviz: tables are layered left to right along their
 foreign keys (a referenced table left of the tables that reference it, cycles collapsed with
 networkx), ordered within a layer by the barycentre of what they reference, ties in design
-order; tables without any foreign key follow in a grid.
+order; tables without any foreign key follow in a grid. ``vertical=True`` (or
+:meth:`ErScene.set_vertical`) runs the layers top to bottom for tall, narrow views.
 """
 
 from __future__ import annotations

@@ -41,7 +41,7 @@ from bench.generate import generate
 from models.design import Design
 from models.elements import Relation, RelationKind, Service
 from studio.canvas.scene import DiagramScene
-from studio.canvas.view import DiagramView
+from studio.canvas.view import SETTLE_MS, DiagramView
 from studio.document import Document
 
 OPEN_GOAL_S = 2.0
@@ -84,15 +84,27 @@ class _Paints(QObject):
         return False
 
 
-def _frames(step: Callable[[int], None], steps: int, paints: _Paints) -> tuple[float, float, int]:
-    """Median and p95 CPU milliseconds of ``step`` + Qt's repaint; and the frames painted."""
+def _rest() -> None:
+    """Let the view settle (full quality back) before the next measurement."""
+    end = time.perf_counter() + (SETTLE_MS + 100) / 1000
+    while time.perf_counter() < end:
+        QApplication.processEvents()
+        time.sleep(0.01)
+
+
+def _frames(step: Callable[[int], None], steps: int,
+            paints: _Paints) -> tuple[float, float, float, int]:
+    """Median, p95 and worst CPU milliseconds of ``step`` + Qt's repaint; the frames painted.
+
+    The worst is the first step, which also switches to the fast drawing of interactions."""
+    _rest()
     samples, before = [], paints.count
     for i in range(steps):
         start = time.thread_time()
         step(i)
         QApplication.processEvents()
         samples.append((time.thread_time() - start) * 1000)
-    return statistics.median(samples), _p95(samples), paints.count - before
+    return statistics.median(samples), _p95(samples), max(samples), paints.count - before
 
 
 def run(services: int, steps: int) -> list[tuple[str, float, float, bool]]:
@@ -134,9 +146,9 @@ def run(services: int, steps: int) -> list[tuple[str, float, float, bool]]:
             view.centerOn(scene.elements[hub])
             app.processEvents()
         for name, step in (("pan", pan), ("zoom", zoom)):
-            median, p95, frames = _frames(step, steps, paints)
-            print(f"{name} at {where}: median {median:.1f} ms, p95 {p95:.1f} ms "
-                  f"({frames} frames painted in {steps} steps)")
+            median, p95, worst, frames = _frames(step, steps, paints)
+            print(f"{name} at {where}: median {median:.1f} ms, p95 {p95:.1f} ms, first/worst "
+                  f"{worst:.1f} ms ({frames} frames painted in {steps} steps)")
             rows.append((f"{name} at {where} p95 (ms)", p95, FRAME_GOAL_MS, p95 <= FRAME_GOAL_MS))
 
     rows.append(_drag(view, scene, hub, steps, paints))
@@ -152,7 +164,7 @@ def _drag(view: DiagramView, scene: DiagramScene, hub: str, steps: int,
     view.set_zoom(1.0)
     item = scene.elements[hub]
     view.centerOn(item)
-    QApplication.processEvents()
+    _rest()
     origin = view.mapFromScene(item.pos())
     left, none = Qt.MouseButton.LeftButton, Qt.MouseButton.NoButton
 
@@ -163,7 +175,7 @@ def _drag(view: DiagramView, scene: DiagramScene, hub: str, steps: int,
             Qt.KeyboardModifier.NoModifier))
 
     send(QEvent.Type.MouseButtonPress, origin, left, left)
-    QApplication.processEvents()
+    _rest()
     start_pos, half = item.pos(), max(1, steps // 2)
 
     def move(i: int) -> None:
@@ -171,12 +183,13 @@ def _drag(view: DiagramView, scene: DiagramScene, hub: str, steps: int,
         send(QEvent.Type.MouseMove, origin + QPoint(4 * (i % half + 1) * sign, 3 * (i % half + 1)),
              none, left)
 
-    median, p95, frames = _frames(move, steps, paints)
-    moved = item.pos() != start_pos
+    median, p95, worst, frames = _frames(move, steps, paints)
+    moved = item.pos() != start_pos and scene.relations_shown  # drawn with every relation
     send(QEvent.Type.MouseButtonRelease, origin, left, none)
     QApplication.processEvents()
     print(f"drag of '{hub}' ({HUB_RELATIONS} relations) at 100%: median {median:.1f} ms, "
-          f"p95 {p95:.1f} ms ({frames} frames painted in {steps} moves; moved: {moved})")
+          f"p95 {p95:.1f} ms, first/worst {worst:.1f} ms ({frames} frames painted in {steps} "
+          f"moves; moved: {moved})")
     return ("drag p95 (ms)", p95, DRAG_GOAL_MS, p95 <= DRAG_GOAL_MS and moved)
 
 

@@ -51,7 +51,7 @@ from studio.canvas.items import (
 from studio.commands import AddElement, AddRelation, MoveElements, RemoveElements
 from studio.document import Document
 
-__all__ = ["LARGE_SCENE", "NEW_ELEMENTS", "DiagramScene", "KindChooser", "RectGrid",
+__all__ = ["HEAVY_SCENE", "LARGE_SCENE", "NEW_ELEMENTS", "DiagramScene", "KindChooser", "RectGrid",
            "allowed_kinds", "finding_target"]
 
 RelationKey = tuple[str, str, RelationKind]
@@ -61,6 +61,10 @@ DRAG_SETTLE_MS = 120
 #: From this many items a scene is large: the view draws it without antialiasing while the
 #: user pans, zooms or drags.
 LARGE_SCENE = 1000
+#: From this many items, the view also hides the relations while the user pans or zooms (as
+#: Cytoscape's ``hideEdgesOnViewport``): rasterising thousands of long lines is what costs
+#: most of a frame then, and nobody reads them while the view slides.
+HEAVY_SCENE = 3000
 _LABEL = "\x00label"  # the grid tag of a placed label (no group can be named so)
 #: Asks the user which relation kind to create; returns None to cancel.
 KindChooser = Callable[[Sequence[RelationKind], QPoint], RelationKind | None]
@@ -147,7 +151,8 @@ class DiagramScene(QGraphicsScene):
         self._rubber: QGraphicsLineItem | None = None
         self.connect_mode = False
         self.kind_chooser: KindChooser = lambda kinds, _pos: kinds[0] if kinds else None
-        self.texts_shown = self.labels_shown = True
+        self.texts_shown = self.labels_shown = self.relations_shown = True
+        self._static_hidden: list[QGraphicsItem] = []
         self._dirty_groups: set[str] = set()
         self._dirty_labels: set[RelationKey] = set()
         self._tidy_timer = QTimer(self, singleShot=True, interval=0)
@@ -189,6 +194,7 @@ class DiagramScene(QGraphicsScene):
     def _add_relation_item(self, relation: Relation) -> None:
         item = RelationItem(relation)
         item.show_label(self.labels_shown)
+        item.setVisible(self.relations_shown)
         self.relations[relation.key] = item
         self._adjacent[relation.source].add(relation.key)
         self._adjacent[relation.target].add(relation.key)
@@ -281,6 +287,50 @@ class DiagramScene(QGraphicsScene):
     def is_large(self) -> bool:
         """Whether the scene has :data:`LARGE_SCENE` items or more."""
         return len(self.elements) + len(self.relations) >= LARGE_SCENE
+
+    @property
+    def is_heavy(self) -> bool:
+        """Whether the scene has :data:`HEAVY_SCENE` items or more."""
+        return len(self.elements) + len(self.relations) >= HEAVY_SCENE
+
+    @property
+    def dragging(self) -> bool:
+        """Whether the user is dragging elements (the mouse button is down on them)."""
+        return bool(self._press)
+
+    def drag_items(self) -> list[QGraphicsItem]:
+        """What a drag moves: the pressed elements and their relations."""
+        keys = {key for eid in self._press for key in self._adjacent.get(eid, ())}
+        return [*(self.elements[e] for e in self._press if e in self.elements),
+                *(self.relations[k] for k in sorted(keys) if k in self.relations)]
+
+    def hide_static(self, hidden: bool) -> None:
+        """Hide what a drag leaves in place (the view shows a snapshot of it meanwhile), or
+        show it again. Selected items stay: hiding would deselect them."""
+        if not hidden:
+            for item in self._static_hidden:
+                item.setVisible(True)
+            self._static_hidden = []
+            for group in self.groups.values():
+                group.show_texts(self.texts_shown)
+            return
+        moving = set(self.drag_items())
+        self._static_hidden = [
+            item for item in (*self.elements.values(), *self.relations.values(),
+                              *self.groups.values())
+            if item not in moving and item.isVisible() and not item.isSelected()]
+        for item in self._static_hidden:
+            item.setVisible(False)
+        for group in self.groups.values():
+            group.show_texts(False)
+
+    def show_relations(self, shown: bool) -> None:
+        """Show or hide the relations; selected ones stay (hiding would deselect them)."""
+        if shown != self.relations_shown:
+            self.relations_shown = shown
+            for item in self.relations.values():
+                if shown or not item.isSelected():
+                    item.setVisible(shown)
 
     def set_detail(self, scale: float) -> None:
         """Show what is readable at ``scale``: texts from :data:`LABEL_LOD`, relation labels

@@ -13,6 +13,7 @@ from PySide6.QtGui import (
     QMouseEvent,
     QPainter,
     QPalette,
+    QPixmap,
     QWheelEvent,
 )
 from PySide6.QtWidgets import QGraphicsScene, QGraphicsView, QLineEdit, QPinchGesture, QWidget
@@ -64,6 +65,7 @@ class DiagramView(QGraphicsView):
         self._pan_from: QPoint | None = None
         self._space = False
         self._editor: QLineEdit | None = None
+        self._layer: QPixmap | None = None
         self._settle = QTimer(self, singleShot=True, interval=SETTLE_MS)
         self._settle.timeout.connect(self._settled)
 
@@ -84,6 +86,7 @@ class DiagramView(QGraphicsView):
         value = max(MIN_ZOOM, min(MAX_ZOOM, value))
         factor = value / self.zoom
         if abs(factor - 1.0) > 1e-6:
+            self._end_drag_layer()
             self._interacting()
             self.scale(factor, factor)
             self._zoomed()
@@ -123,22 +126,55 @@ class DiagramView(QGraphicsView):
             scene.set_detail(self.zoom)
         self.zoom_changed.emit(self.zoom)
 
-    def _interacting(self) -> None:
-        """A pan, zoom or drag step: on a large scene, draw fast (no antialiasing) until the
-        user rests; antialiasing thousands of long lines costs several frames."""
+    def _interacting(self, viewport_moves: bool = True) -> None:
+        """A pan, zoom (``viewport_moves``) or drag step: on a large scene, draw fast until the
+        user rests: no antialiasing (it costs several frames on thousands of long lines) and,
+        on a heavy scene while the viewport moves, no relations at all."""
         scene = self.diagram()
         if scene is None or not scene.is_large:
             return
         self.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+        if viewport_moves and scene.is_heavy and not scene.dragging:
+            scene.show_relations(False)
         self._settle.start()
 
     def _settled(self) -> None:
+        scene = self.diagram()
+        if scene is not None:
+            scene.show_relations(True)
         self.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         self.viewport().update()
 
     def scrollContentsBy(self, dx: int, dy: int) -> None:
+        self._end_drag_layer()
         self._interacting()
         super().scrollContentsBy(dx, dy)
+
+    def _begin_drag_layer(self) -> None:
+        """At the start of a drag on a heavy scene: snapshot everything the drag does not move
+        and hide it, so that each move repaints only the moving element and its relations
+        over the snapshot instead of the thousands of items behind them."""
+        scene = self.diagram()
+        if scene is None or not scene.dragging or not scene.is_heavy or self._layer is not None:
+            return
+        moving = scene.drag_items()
+        for item in moving:  # transparent, not hidden: hiding would deselect
+            item.setOpacity(0.0)
+        self._layer = self.viewport().grab()
+        for item in moving:
+            item.setOpacity(1.0)
+        scene.hide_static(True)
+        self.setCacheMode(QGraphicsView.CacheModeFlag.CacheNone)
+
+    def _end_drag_layer(self) -> None:
+        scene = self.diagram()
+        if self._layer is None or scene is None:
+            return
+        self._layer = None
+        scene.hide_static(False)
+        self.setCacheMode(QGraphicsView.CacheModeFlag.CacheBackground)
+        self.resetCachedContent()
+        self.viewport().update()
 
     def setScene(self, scene: QGraphicsScene | None) -> None:
         super().setScene(scene)
@@ -181,8 +217,9 @@ class DiagramView(QGraphicsView):
         super().mousePressEvent(event)
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:
-        if event.buttons() & Qt.MouseButton.LeftButton:
-            self._interacting()
+        if event.buttons() & Qt.MouseButton.LeftButton and self._pan_from is None:
+            self._begin_drag_layer()
+            self._interacting(viewport_moves=False)
         if self._pan_from is not None:
             delta = event.position().toPoint() - self._pan_from
             self._pan_from = event.position().toPoint()
@@ -199,6 +236,7 @@ class DiagramView(QGraphicsView):
             event.accept()
             return
         super().mouseReleaseEvent(event)
+        self._end_drag_layer()
 
     def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
         scene = self.diagram()
@@ -313,6 +351,12 @@ class DiagramView(QGraphicsView):
     # ------------------------------------------------------------------ background
 
     def drawBackground(self, painter: QPainter, rect: QRectF) -> None:
+        if self._layer is not None:  # a drag goes on: what stays in place, as snapshotted
+            painter.save()
+            painter.resetTransform()
+            painter.drawPixmap(0, 0, self._layer)
+            painter.restore()
+            return
         base = style.palette().color(QPalette.ColorRole.Base)
         painter.fillRect(rect, base)
         if self.zoom < 0.5:

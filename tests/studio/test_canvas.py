@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QPointF
-from PySide6.QtGui import QColor, QPainter, QPalette
+from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
+from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPalette
 from PySide6.QtWidgets import (
     QApplication,
     QGraphicsItem,
@@ -235,3 +235,49 @@ def test_small_scene_keeps_antialiasing(qtbot: object, scene: DiagramScene) -> N
     view.setScene(scene)
     view.set_zoom(0.5)
     assert view.renderHints() & QPainter.RenderHint.Antialiasing
+
+
+def _mouse(view: DiagramView, kind: QEvent.Type, pos: QPoint,
+           buttons: Qt.MouseButton) -> None:
+    button = Qt.MouseButton.LeftButton
+    QApplication.sendEvent(view.viewport(), QMouseEvent(
+        kind, QPointF(pos), QPointF(view.viewport().mapToGlobal(pos)),
+        Qt.MouseButton.NoButton if kind == QEvent.Type.MouseMove else button, buttons,
+        Qt.KeyboardModifier.NoModifier))
+
+
+def test_heavy_scene_drag_moves_over_a_snapshot(qtbot: object, scene: DiagramScene,
+                                                document: Document,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("studio.canvas.scene.HEAVY_SCENE", 5)
+    monkeypatch.setattr("studio.canvas.scene.LARGE_SCENE", 5)
+    view = DiagramView()
+    qtbot.addWidget(view)  # type: ignore[attr-defined]
+    view.resize(800, 600)
+    view.setScene(scene)
+    view.show()
+    start = view.mapFromScene(scene.elements["api"].pos())
+    _mouse(view, QEvent.Type.MouseButtonPress, start, Qt.MouseButton.LeftButton)
+    _mouse(view, QEvent.Type.MouseMove, start + QPoint(40, 20), Qt.MouseButton.LeftButton)
+    moving = {scene.elements["api"], *(r for k, r in scene.relations.items() if "api" in k)}
+    assert all(item.isVisible() for item in moving)
+    assert not scene.elements["worker"].isVisible() and not scene.groups["shop"].isVisible()
+    _mouse(view, QEvent.Type.MouseButtonRelease, start + QPoint(40, 20), Qt.MouseButton.NoButton)
+    assert all(item.isVisible() for item in [*scene.elements.values(), *scene.relations.values()])
+    assert scene.selected_element_ids() == ["api"] and document.undo_stack.count() == 1
+
+
+def test_heavy_scene_hides_relations_while_zooming(qtbot: object, scene: DiagramScene,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("studio.canvas.scene.HEAVY_SCENE", 5)
+    monkeypatch.setattr("studio.canvas.scene.LARGE_SCENE", 5)
+    view = DiagramView()
+    qtbot.addWidget(view)  # type: ignore[attr-defined]
+    view.setScene(scene)
+    selected = scene.relations[("web", "api", RelationKind.CALLS)]
+    selected.setSelected(True)
+    view.set_zoom(0.8)
+    assert not scene.relations[("api", "orders-db", RelationKind.READS)].isVisible()
+    assert selected.isVisible() and selected.isSelected()
+    qtbot.waitUntil(lambda: all(r.isVisible() for r in scene.relations.values()),  # type: ignore[attr-defined]
+                    timeout=2000)

@@ -109,6 +109,7 @@ class Document(QObject):
         self.undo_stack = QUndoStack(self)
         self.undo_stack.cleanChanged.connect(self._clean_changed)
         self.findings: tuple[Any, ...] = ()
+        self._reviewed = False
         #: Counts the edits that can change findings (not moves): a background review made
         #: for an older version is stale.
         self.version = 0
@@ -199,7 +200,10 @@ class Document(QObject):
         self._recheck.stop()
         if self._background is not None:
             return  # the background check is running; its result (or re-run) comes next
-        self.findings = tuple(self._checker.findings)
+        findings = tuple(self._checker.findings)
+        if findings == self.findings and self._reviewed:
+            return  # most edits (a description, a move) change nothing: views keep their state
+        self.findings, self._reviewed = findings, True
         self.findings_changed.emit()
 
     def check_in_background(self) -> None:
@@ -239,7 +243,7 @@ class Document(QObject):
         self._checker.close()
         self._checker = checker
         checker.subscribe(self._recheck.start)
-        self.findings = tuple(checker.findings)
+        self.findings, self._reviewed = tuple(checker.findings), True
         self.findings_changed.emit()
 
     def _background_failed(self) -> None:

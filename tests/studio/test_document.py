@@ -142,3 +142,20 @@ def test_a_stale_background_review_is_dropped_and_redone(qtbot: object,
     # Only the review of the edited design was ever shown, never the stale one.
     assert seen == [tuple(_full_review(document.design))]
     document.close()
+
+
+def test_an_edit_that_changes_no_finding_does_not_refresh_views(qtbot: object) -> None:
+    pytest.importorskip("checks.incremental")
+    document = Document(load_design(SAMPLE))
+    emitted: list[int] = []
+    document.findings_changed.connect(lambda: emitted.append(len(document.findings)))
+    service = document.design.element("order-service")
+    document.undo_stack.push(EditElement(document.design, "order-service", dataclasses.replace(
+        service, purpose=service.purpose + " (edited)")))
+    document.refresh_findings()
+    assert emitted == []
+    document.undo_stack.push(RemoveElements(document.design, ["orders-db"]))
+    document.refresh_findings()
+    assert emitted == [len(document.findings)]
+    assert [f.id for f in document.findings] == _full_review(document.design)
+    document.close()

@@ -151,12 +151,25 @@ def test_export_runs_in_a_worker_and_writes_files(qtbot: object, window: MainWin
 
 def test_cancelled_export_writes_nothing(qtbot: object, window: MainWindow,
                                          tmp_path: Path) -> None:
-    from exporters.registry import get_exporter
+    import threading
 
-    task = window.export(get_exporter("mermaid"), str(tmp_path))
+    running, release = threading.Event(), threading.Event()
+
+    class Slow:
+        title = "Slow"
+
+        def export(self, design: Design, options: object) -> dict[str, str]:
+            running.set()
+            release.wait(10)
+            return {"out.txt": "late"}
+
+    task = window.export(Slow(), str(tmp_path))
+    assert running.wait(10)  # the exporter runs in the worker while the GUI thread goes on
     with qtbot.waitSignal(task.cancelled, timeout=WAIT_MS):  # type: ignore[attr-defined]
         window.cancel_task()
+        release.set()
     assert list(tmp_path.iterdir()) == []
+    assert window.task is None
 
 
 def test_export_failure_is_reported(qtbot: object, window: MainWindow, tmp_path: Path,

@@ -368,21 +368,21 @@ class RelationItem(QGraphicsPathItem):
         self._head.setPolygon(_arrow_head(path, rel.kind))
         self.place_label(0)
 
-    def label_spots(self) -> list[QRectF]:
+    def label_spots(self, spots: tuple[float, ...] = LABEL_SPOTS) -> list[QRectF]:
         """Where the label may go along the path (scene coordinates), best first."""
         if not self._label.text or self._path.isEmpty():
             return []
         size = self._label.size
         return [QRectF(self._path.pointAtPercent(t) - QPointF(size.width(), size.height()) / 2,
-                       size) for t in LABEL_SPOTS]
+                       size) for t in spots]
 
     def place_label(self, spot: int | None) -> None:
         """Put the label at ``label_spots()[spot]``; ``None``: nowhere is clear, so leave it out
         (half a word peeking from under an element helps nobody; the tooltip still has it)."""
-        spots = self.label_spots()
+        spots = self.label_spots(LABEL_SPOTS[spot or 0:][:1])
         self._label.crowded = spot is None
         if spots:
-            self._label.move_to(spots[min(spot or 0, len(spots) - 1)])
+            self._label.move_to(spots[0])
         self.show_label(self._label_shown)
         outline = QPainterPath(self._path)
         outline.addPolygon(self._head.polygon())

@@ -3,6 +3,13 @@
 Menus follow the platform's conventions; the Export menu is generated from the exporter
 registry; the title shows the file name and ``*`` while the undo stack is not clean; closing,
 opening or creating with unsaved changes asks Save / Discard / Cancel.
+
+Edit > Cut, Copy, Paste and Duplicate move elements (and the relations among them) through the
+system clipboard as design YAML (:mod:`studio.clipboard`). Auto-layout and exports run in a
+worker behind a progress dialog with Cancel (:mod:`studio.workers`). When the file changes on
+disk, a clean document reloads in place and a modified one asks; Save never overwrites a file
+changed behind the studio's back without asking. In review mode a banner above the canvas says
+so, and the review summary (:mod:`studio.review`) counts the findings by severity and group.
 """
 
 from __future__ import annotations
@@ -680,6 +687,9 @@ class MainWindow(QMainWindow):
         if not self.scene.push(command):
             return []
         self.scene.select_ids(command.elements)
+        first = self.scene.elements.get(next(iter(command.elements)))
+        if first is not None:
+            self.view.ensureVisible(first, 40, 40)
         return list(command.elements)
 
     def _editable(self) -> bool:
@@ -812,7 +822,9 @@ class MainWindow(QMainWindow):
         design = document.design
         relations = design.graph.number_of_edges()
         text = f"{len(design)} elements · {relations} relations"
-        if document.has_checker:
+        if document.checking:
+            text += " · checking…"
+        elif document.has_checker:
             errors = sum(f.severity.value == "error" for f in document.findings)
             warnings = sum(f.severity.value == "warning" for f in document.findings)
             text += f" · {errors} errors · {warnings} warnings"

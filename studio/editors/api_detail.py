@@ -46,6 +46,7 @@ from studio.editors.api_edits import (
     status_problem,
     unique_id,
 )
+from studio.editors.api_table import ValidatingDelegate
 
 __all__ = ["EndpointDetail", "ShapeEdit", "monospace"]
 
@@ -199,6 +200,9 @@ class EndpointDetail(QWidget):
     def _make_parameters(self) -> QWidget:
         self.parameters = self._table(("Name", "In", "Type", "Required", "Description"))
         self.parameters.setItemDelegateForColumn(1, _ChoiceDelegate(LOCATIONS, self))
+        names = ValidatingDelegate(self._parameter_name_problem, self)
+        names.problem.connect(self.message.setText)
+        self.parameters.setItemDelegateForColumn(0, names)
         self.parameters.itemChanged.connect(self._parameter_changed)
         row, self.parameter_buttons = self._buttons(self.add_parameter,
                                                     self.remove_parameter, "parameter")
@@ -218,6 +222,9 @@ class EndpointDetail(QWidget):
     def _make_responses(self) -> QWidget:
         self.responses = self._table(("Status", "Description", "Headers"))
         self.responses.itemChanged.connect(self._response_changed)
+        statuses = ValidatingDelegate(self._status_problem, self)
+        statuses.problem.connect(self.message.setText)
+        self.responses.setItemDelegateForColumn(0, statuses)
         self.responses.itemSelectionChanged.connect(self._response_selected)
         self.response_body = ShapeEdit("No body. Write its shape in YAML, e.g.\n"
                                        "order_id: uuid\nstatus: string")
@@ -433,6 +440,16 @@ class EndpointDetail(QWidget):
         parameters = {k: v for k, v in endpoint.parameters.items() if k != name}
         self._push(replace(endpoint, parameters=parameters), f"parameters.{name}",
                    f"Remove parameter {name}")
+
+    def _parameter_name_problem(self, index: Any, name: str) -> str:
+        endpoint = self.endpoint()
+        names = list(endpoint.parameters) if endpoint else []
+        return _name_problem(name, (n for i, n in enumerate(names) if i != index.row()))
+
+    def _status_problem(self, index: Any, status: str) -> str:
+        endpoint = self.endpoint()
+        statuses = [str(s) for s in endpoint.responses] if endpoint else []
+        return status_problem(status, (s for i, s in enumerate(statuses) if i != index.row()))
 
     def _parameter_changed(self, item: QTableWidgetItem) -> None:
         endpoint = self.endpoint()

@@ -43,7 +43,8 @@ from studio.editors.api_edits import (
     replace_endpoint,
 )
 
-__all__ = ["COLUMNS", "EndpointDelegate", "EndpointTableModel", "severity_icon"]
+__all__ = ["COLUMNS", "EndpointDelegate", "EndpointTableModel", "ValidatingDelegate",
+           "severity_icon"]
 
 _INDEX = QModelIndex | QPersistentModelIndex
 
@@ -285,11 +286,14 @@ class EndpointTableModel(QAbstractTableModel):
         return True
 
 
-class EndpointDelegate(QStyledItemDelegate):
-    """Combo boxes for the vocabularies; line edits that validate as the user types.
+class ValidatingDelegate(QStyledItemDelegate):
+    """Line edits that validate as the user types.
 
     An invalid value is outlined in red with the message as its tooltip, reported through
     ``problem``, and Enter does not commit it (Escape leaves the cell as it was).
+
+    Args:
+        validate: ``(index, text) -> message`` ("" when the text is acceptable).
 
     Signals:
         problem(str): the editor's text is invalid (the message), or valid again ("").
@@ -297,21 +301,50 @@ class EndpointDelegate(QStyledItemDelegate):
 
     problem = Signal(str)
 
+    def __init__(self, validate: Callable[[Any, str], str], parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.validate = validate
+
     def createEditor(self, parent: QWidget, option: QStyleOptionViewItem,
                      index: _INDEX) -> QWidget:
-        column = COLUMNS[index.column()]
-        if column.choices:
-            combo = QComboBox(parent)
-            combo.setEditable(column.free_choice)
-            combo.addItems(list(column.choices))
-            if column.field == "pagination":
-                combo.setItemText(0, "")
-            return combo
         editor = QLineEdit(parent)
         editor.setFrame(False)
         cell = QPersistentModelIndex(index)
         editor.textEdited.connect(lambda text: self._check(editor, cell, text))
         return editor
+
+    def _check(self, editor: QLineEdit, index: QPersistentModelIndex, text: str) -> str:
+        problem = self.validate(index, text.strip()) if index.isValid() else ""
+        editor.setProperty("invalid", bool(problem))
+        editor.setStyleSheet("border: 2px solid #d64545;" if problem else "")
+        editor.setToolTip(problem)
+        self.problem.emit(problem)
+        return problem
+
+    def eventFilter(self, editor: QObject, event: QEvent) -> bool:
+        if (isinstance(editor, QLineEdit) and event.type() == QEvent.Type.KeyPress
+                and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+                and editor.property("invalid")):
+            return True  # keep the editor open on an invalid value
+        return super().eventFilter(editor, event)
+
+
+class EndpointDelegate(ValidatingDelegate):
+    """The endpoint table's editors: combo boxes for the vocabularies, validating line edits
+    for the rest (through :meth:`EndpointTableModel.validate`)."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(lambda index, text: index.model().validate(index, text), parent)
+
+    def createEditor(self, parent: QWidget, option: QStyleOptionViewItem,
+                     index: _INDEX) -> QWidget:
+        column = COLUMNS[index.column()]
+        if not column.choices:
+            return super().createEditor(parent, option, index)
+        combo = QComboBox(parent)
+        combo.setEditable(column.free_choice)
+        combo.addItems(list(column.choices))
+        return combo
 
     def setEditorData(self, editor: QWidget, index: _INDEX) -> None:
         text = index.data(Qt.ItemDataRole.EditRole) or ""
@@ -327,18 +360,3 @@ class EndpointDelegate(QStyledItemDelegate):
     def setModelData(self, editor: QWidget, model: Any, index: _INDEX) -> None:
         text = editor.currentText() if isinstance(editor, QComboBox) else editor.text()
         model.setData(index, text)
-
-    def _check(self, editor: QLineEdit, index: QPersistentModelIndex, text: str) -> str:
-        problem = index.model().validate(index, text.strip()) if index.isValid() else ""
-        editor.setProperty("invalid", bool(problem))
-        editor.setStyleSheet("border: 2px solid #d64545;" if problem else "")
-        editor.setToolTip(problem)
-        self.problem.emit(problem)
-        return problem
-
-    def eventFilter(self, editor: QObject, event: QEvent) -> bool:
-        if (isinstance(editor, QLineEdit) and event.type() == QEvent.Type.KeyPress
-                and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
-                and editor.property("invalid")):
-            return True  # keep the editor open on an invalid value
-        return super().eventFilter(editor, event)

@@ -336,6 +336,33 @@ def test_response_body_follows_the_selected_response(editor: ApiEditor,
     assert detail.response_body.text.toPlainText() == "id: uuid"
 
 
+def test_status_cell_validates_as_typed(qtbot: object, editor: ApiEditor,
+                                        api_document: Document) -> None:
+    editor.select_endpoint("create-order")
+    table = editor.detail.responses
+    index = table.model().index(1, 0)
+    table.setCurrentIndex(index)
+    table.edit(index)
+    line = table.findChild(QLineEdit)
+    assert isinstance(line, QLineEdit)
+    line.selectAll()
+    qtbot.keyClicks(line, "4O4")  # type: ignore[attr-defined]
+    assert line.property("invalid") is True
+    assert "not a status code" in editor.detail.message.text()
+    line.setText("")
+    qtbot.keyClicks(line, "201")  # type: ignore[attr-defined]
+    assert "already a 201" in editor.detail.message.text()
+    qtbot.keyClick(line, Qt.Key.Key_Return)  # type: ignore[attr-defined]
+    qtbot.wait(50)  # type: ignore[attr-defined]
+    assert api_document.undo_stack.count() == 0
+    line.setText("")
+    qtbot.keyClicks(line, "404")  # type: ignore[attr-defined]
+    assert editor.detail.message.text() == ""
+    qtbot.keyClick(line, Qt.Key.Key_Return)  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: api_document.undo_stack.count() == 1)  # type: ignore[attr-defined]
+    assert list(endpoints(api_document)["create-order"].responses) == ["201", "404"]
+
+
 # --------------------------------------------------------------------------- preview
 
 
@@ -468,8 +495,8 @@ def test_read_only_document_disables_everything(qtbot: object) -> None:
 
 
 @pytest.fixture
-def window(qtbot: object, api_document: Document, settings: QSettings) -> MainWindow:
-    win = MainWindow(api_document, settings)
+def window(qtbot: object, settings: QSettings) -> MainWindow:
+    win = MainWindow(Document(orders_design()), settings)  # the window owns its document
     qtbot.addWidget(win, before_close_func=lambda w: w.document.undo_stack.setClean())  # type: ignore[attr-defined]
     return win
 
@@ -508,10 +535,11 @@ def test_design_menu_asks_which_service_without_a_selection(
     assert window.tabs.currentWidget().service_id == SID
 
 
-def test_renaming_the_service_retitles_the_tab(window: MainWindow,
-                                               api_document: Document) -> None:
+def test_renaming_the_service_retitles_the_tab(window: MainWindow) -> None:
     from studio.commands import RenameElement
 
     api.open_api_editor(window, SID)
-    api_document.undo_stack.push(RenameElement(api_document.design, SID, "Orders"))
+    document = window.document
+    document.undo_stack.push(RenameElement(document.design, SID, "Orders"))
     assert window.tabs.tabText(window.tabs.currentIndex()) == "API — Orders"
+

@@ -62,8 +62,9 @@ DRAG_SETTLE_MS = 120
 #: user pans, zooms or drags.
 LARGE_SCENE = 1000
 #: From this many items, the view also hides the relations while the user pans or zooms (as
-#: Cytoscape's ``hideEdgesOnViewport``): rasterising thousands of long lines is what costs
-#: most of a frame then, and nobody reads them while the view slides.
+#: Cytoscape's ``hideEdgesOnViewport``), and the group frames while the user zooms:
+#: rasterising thousands of long lines and large frames is what costs most of a frame then,
+#: and nobody reads them while the view slides.
 HEAVY_SCENE = 3000
 _LABEL = "\x00label"  # the grid tag of a placed label (no group can be named so)
 #: Asks the user which relation kind to create; returns None to cancel.
@@ -151,7 +152,7 @@ class DiagramScene(QGraphicsScene):
         self._rubber: QGraphicsLineItem | None = None
         self.connect_mode = False
         self.kind_chooser: KindChooser = lambda kinds, _pos: kinds[0] if kinds else None
-        self.texts_shown = self.labels_shown = self.relations_shown = True
+        self.texts_shown = self.labels_shown = self.relations_shown = self.groups_shown = True
         self._static_hidden: list[QGraphicsItem] = []
         self._dirty_groups: set[str] = set()
         self._dirty_labels: set[RelationKey] = set()
@@ -261,7 +262,8 @@ class DiagramScene(QGraphicsScene):
                 continue
             if name not in self.groups:
                 self.groups[name] = GroupItem(name)
-                self.groups[name].show_texts(self.texts_shown)
+                self.groups[name].setVisible(self.groups_shown)
+                self.groups[name].show_texts(self.texts_shown and self.groups_shown)
                 self.addItem(self.groups[name])
             self.groups[name].set_members(
                 rects, lambda rect, g=name: bool(grid.tags_in(rect) - {g}))
@@ -312,7 +314,7 @@ class DiagramScene(QGraphicsScene):
                 item.setVisible(True)
             self._static_hidden = []
             for group in self.groups.values():
-                group.show_texts(self.texts_shown)
+                group.show_texts(self.texts_shown and self.groups_shown)
             return
         moving = set(self.drag_items())
         self._static_hidden = [
@@ -323,6 +325,14 @@ class DiagramScene(QGraphicsScene):
             item.setVisible(False)
         for group in self.groups.values():
             group.show_texts(False)
+
+    def show_groups(self, shown: bool) -> None:
+        """Show or hide the group frames and their names."""
+        if shown != self.groups_shown:
+            self.groups_shown = shown
+            for group in self.groups.values():
+                group.setVisible(shown)
+                group.show_texts(shown and self.texts_shown)
 
     def show_relations(self, shown: bool) -> None:
         """Show or hide the relations; selected ones stay (hiding would deselect them)."""
@@ -341,7 +351,7 @@ class DiagramScene(QGraphicsScene):
             for element in self.elements.values():
                 element.show_texts(texts)
             for group in self.groups.values():
-                group.show_texts(texts)
+                group.show_texts(texts and self.groups_shown)
         if labels != self.labels_shown:
             self.labels_shown = labels
             for relation in self.relations.values():

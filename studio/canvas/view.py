@@ -87,7 +87,7 @@ class DiagramView(QGraphicsView):
         factor = value / self.zoom
         if abs(factor - 1.0) > 1e-6:
             self._end_drag_layer()
-            self._interacting()
+            self._interacting(zooming=True)
             self.scale(factor, factor)
             self._zoomed()
 
@@ -126,22 +126,26 @@ class DiagramView(QGraphicsView):
             scene.set_detail(self.zoom)
         self.zoom_changed.emit(self.zoom)
 
-    def _interacting(self, viewport_moves: bool = True) -> None:
+    def _interacting(self, viewport_moves: bool = True, zooming: bool = False) -> None:
         """A pan, zoom (``viewport_moves``) or drag step: on a large scene, draw fast until the
         user rests: no antialiasing (it costs several frames on thousands of long lines) and,
-        on a heavy scene while the viewport moves, no relations at all."""
+        on a heavy scene while the viewport moves, no relations (nor group frames when
+        zooming) at all."""
         scene = self.diagram()
         if scene is None or not scene.is_large:
             return
         self.setRenderHint(QPainter.RenderHint.Antialiasing, False)
         if viewport_moves and scene.is_heavy and not scene.dragging:
             scene.show_relations(False)
+            if zooming:
+                scene.show_groups(False)
         self._settle.start()
 
     def _settled(self) -> None:
         scene = self.diagram()
         if scene is not None:
             scene.show_relations(True)
+            scene.show_groups(True)
         self.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         self.viewport().update()
 

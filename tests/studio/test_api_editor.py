@@ -543,3 +543,27 @@ def test_renaming_the_service_retitles_the_tab(window: MainWindow) -> None:
     document.undo_stack.push(RenameElement(document.design, SID, "Orders"))
     assert window.tabs.tabText(window.tabs.currentIndex()) == "API — Orders"
 
+
+
+def test_a_service_without_endpoints_invites_adding_one(qtbot: object,
+                                                        api_document: Document) -> None:
+    editor = ApiEditor(api_document, "api")
+    qtbot.addWidget(editor)  # type: ignore[attr-defined]
+    assert editor.model.rowCount() == 0 and not editor.empty_hint.isHidden()
+    editor.add()
+    assert list(api_document.design.element("api").endpoints) == ["new-endpoint"]
+    assert editor.empty_hint.isHidden()
+    assert editor.detail.endpoint_id == "new-endpoint"
+
+
+def test_a_closed_editor_stops_following_the_design(qtbot: object,
+                                                    api_document: Document) -> None:
+    from PySide6.QtCore import QCoreApplication, QEvent
+
+    editor = ApiEditor(api_document, SID)
+    listeners = len(api_document.design._listeners)
+    editor.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    assert len(api_document.design._listeners) == listeners - 1
+    service = api_document.design.element(SID)
+    api_document.design.replace_element(SID, Service(name="Renamed", endpoints=service.endpoints))

@@ -280,8 +280,10 @@ class Document(QObject):
                 self.watch()
 
     def disk_conflict(self) -> bool:
-        """Whether the file changed on disk since it was loaded or saved (Save must ask)."""
-        return self.path is not None and not self.disk.same_content(self.path)
+        """Whether the file changed on disk since it was loaded or saved (Save must ask); a
+        file deleted meanwhile is no conflict: saving writes it again."""
+        return (self.path is not None and self.path.exists()
+                and not self.disk.same_content(self.path))
 
     # ------------------------------------------------------------------ watching the file
 

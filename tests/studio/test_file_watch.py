@@ -152,3 +152,12 @@ def test_unreadable_new_content_keeps_the_document(qtbot: object, window: MainWi
     qtbot.wait(50)  # type: ignore[attr-defined]
     assert window.document is document
     assert "cannot be read" in window.statusBar().currentMessage()
+
+
+def test_a_deleted_file_is_saved_again_without_asking(window: MainWindow, path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    window.document.undo_stack.push(RenameElement(window.document.design, "web", "Mine"))
+    path.unlink()
+    monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: pytest.fail("asked"))
+    assert window.save()
+    assert "Mine" in path.read_text(encoding="utf-8")

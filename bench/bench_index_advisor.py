@@ -29,6 +29,7 @@ take turns chunk by chunk, so a change of load on the machine hits them alike):
 
     python bench/bench_index_advisor.py                    # both workloads
     python bench/bench_index_advisor.py --workload varied --queries 2000 --tables 400
+    python bench/bench_index_advisor.py --workload rm-1k --size rm-100
 """
 
 from __future__ import annotations
@@ -241,9 +242,9 @@ class Workload:
     recheck: Callable[[], str]
 
 
-def rm1k_workload(seed: int) -> Workload:
+def rm1k_workload(seed: int, size_name: str = "rm-1k") -> Workload:
     """RM-1k's queries, checked per datastore as the SQL rules do (one chunk per store)."""
-    size = SIZES["rm-1k"]
+    size = SIZES[size_name]
     design = generate(size.services, size.endpoints_per_service, size.tables, size.queries, seed)
     stores = [(sid, s) for sid, s in design.datastores() if s.engine.is_sql and s.queries]
 
@@ -257,7 +258,7 @@ def rm1k_workload(seed: int) -> Workload:
         return Chunk([(dialect, q.text) for q in queries], check)
 
     return Workload(
-        "rm-1k",
+        size_name,
         lambda: [chunk(store) for _, store in stores],
         lambda: _engine_recheck(design, stores[0][0]),
     )
@@ -359,6 +360,7 @@ def main(argv: list[str] | None = None) -> int:
     """Run the benchmark and print the figures; exit 1 if a ratio misses the goal."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--workload", choices=("rm-1k", "varied", "both"), default="both")
+    parser.add_argument("--size", choices=sorted(SIZES), default="rm-1k", help="of the RM design")
     parser.add_argument("--queries", type=int, default=10_000, help="varied workload only")
     parser.add_argument("--tables", type=int, default=2_000, help="varied workload only")
     parser.add_argument("--seed", type=int, default=20240601, help="varied workload only")
@@ -367,7 +369,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"sqlglot {sqlglot.__version__}, compiled extension in use: {compiled_sqlglot()}")
     workloads = []
     if args.workload in ("rm-1k", "both"):
-        workloads.append(rm1k_workload(seed=1))
+        workloads.append(rm1k_workload(seed=1, size_name=args.size))
     if args.workload in ("varied", "both"):
         workloads.append(varied_workload(args.queries, args.tables, args.seed))
     ratios = [run(w, args.runs) for w in workloads]

@@ -40,9 +40,11 @@ def test_edit_reanalyses_exactly_the_queries_touching_the_table() -> None:
 
 
 def test_benchmark_runs(capsys) -> None:  # type: ignore[no-untyped-def]
-    main(["--queries", "300", "--tables", "40", "--runs", "1"])
+    main(["--queries", "300", "--tables", "40", "--runs", "1", "--size", "rm-100"])
     out = capsys.readouterr().out
-    assert "compiled extension in use" in out and "queries analysed again" in out
+    assert "compiled extension in use: True" in out
+    assert "\nrm-100: 1000 queries" in out and "\nvaried: 300 queries" in out
+    assert out.count("verdicts digest") == 2 and out.count("queries analysed again") == 2
 
 
 # ---- through the check engine: the live review of a design ---------------------------

@@ -873,8 +873,7 @@ class MainWindow(QMainWindow):
 
     def _toggle_summary(self, on: bool) -> None:
         self.settings.setValue("view/reviewSummary", on)
-        if self.document is not None:
-            self.review_bar.set_document(self.document, on)
+        self.review_bar.show_summary(on)
 
     # ------------------------------------------------------------------ help
 

@@ -139,8 +139,14 @@ class ReviewBar(QWidget):
         self.banner_label.setText(
             f"<b>Review of {name}</b> — read-only; <b>Save As…</b> to make an editable copy")
         self.banner.setVisible(document.read_only)
-        self.summary.setVisible(document.has_checker and (summary or document.read_only))
+        self.show_summary(summary)
         self.refresh()
+
+    def show_summary(self, on: bool) -> None:
+        """Show the counts strip (always shown in review mode; needs the check engine)."""
+        document = self.document
+        self.summary.setVisible(document is not None and document.has_checker
+                                and (on or document.read_only))
 
     def refresh(self) -> None:
         """Show the counts of the document's latest review."""

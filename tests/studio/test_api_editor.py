@@ -363,6 +363,26 @@ def test_status_cell_validates_as_typed(qtbot: object, editor: ApiEditor,
     assert list(endpoints(api_document)["create-order"].responses) == ["201", "404"]
 
 
+def test_behaviour_tab_edits_status_path_exposure_and_tags(qtbot: object, editor: ApiEditor,
+                                                           api_document: Document) -> None:
+    editor.select_endpoint("create-order")
+    detail = editor.detail
+    qtbot.keyClicks(detail.status_path, "api/status")  # type: ignore[attr-defined]
+    assert "starts with '/'" in detail.message.text()
+    assert api_document.undo_stack.count() == 0
+    detail.status_path.clear()
+    qtbot.keyClicks(detail.status_path, "/api/v1/orders/{id}/status")  # type: ignore[attr-defined]
+    assert endpoints(api_document)["create-order"].status_path == "/api/v1/orders/{id}/status"
+    assert api_document.undo_stack.count() == 1  # one step for the whole typing
+    detail.public.setCurrentIndex(1)
+    detail.public.activated.emit(1)
+    assert endpoints(api_document)["create-order"].public is True
+    qtbot.keyClicks(detail.tags, "orders, checkout")  # type: ignore[attr-defined]
+    assert endpoints(api_document)["create-order"].tags == ("orders", "checkout")
+    detail.long_running.setChecked(True)
+    assert endpoints(api_document)["create-order"].long_running
+
+
 # --------------------------------------------------------------------------- preview
 
 

@@ -137,3 +137,18 @@ def test_clear_empties_every_memo() -> None:
     assert all(len(m) for m in memo.MEMOS)
     memo.clear()
     assert not any(len(m) for m in memo.MEMOS)
+
+
+def test_an_export_all_run_gives_what_each_exporter_gives_alone() -> None:
+    from exporters.registry import EXPORTERS
+    from models.io import load_design
+    from tests.exporters.golden_files import design_paths
+
+    for path in design_paths():
+        design = load_design(path)
+        exporters = [e for e in EXPORTERS if not getattr(e, "needs_tool", None)]
+        memo.clear()
+        together = {e.name: e.export(design, ExportOptions()) for e in exporters}
+        for exporter in exporters:
+            memo.clear()
+            assert exporter.export(design, ExportOptions()) == together[exporter.name], path.stem

@@ -737,7 +737,7 @@ class MainWindow(QMainWindow):
         The worker reads a snapshot; if the elements changed meanwhile, positions of elements
         that no longer exist are dropped and new ones keep theirs.
         """
-        if not self._editable() or self.task is not None or not len(self.document.design):
+        if not self._editable() or self._busy() or not len(self.document.design):
             return None
         design, size = snapshot(self.document.design), (style.ELEMENT_WIDTH, style.ELEMENT_HEIGHT)
 
@@ -767,6 +767,13 @@ class MainWindow(QMainWindow):
         task.cancelled.connect(lambda: self.statusBar().showMessage(
             f"{title.rstrip('…')} cancelled", 4000))
         return task
+
+    def _busy(self) -> bool:
+        """Whether an auto-layout or export is running (one at a time); says so."""
+        if self.task is not None:
+            self.statusBar().showMessage("Wait for the running task to finish, or cancel it",
+                                         4000)
+        return self.task is not None
 
     def cancel_task(self) -> None:
         """Cancel the running auto-layout or export (its result is dropped)."""
@@ -840,7 +847,7 @@ class MainWindow(QMainWindow):
         """
         from exporters.base import ExportOptions
 
-        if self.document is None or self.task is not None:
+        if self.document is None or self._busy():
             return None
         folder = folder or QFileDialog.getExistingDirectory(self, f"Export {exporter.title} to")
         if not folder:
@@ -855,7 +862,7 @@ class MainWindow(QMainWindow):
 
     def export_review_report(self, folder: str | None = None) -> Task | None:
         """Write the design document with its quality review into a folder the user picks."""
-        if self.document is None or self.task is not None:
+        if self.document is None or self._busy():
             return None
         folder = folder or QFileDialog.getExistingDirectory(self, "Export review report to")
         if not folder:

@@ -111,6 +111,8 @@ def test_cancel_kills_dot_and_changes_nothing(qtbot: object, window: MainWindow,
     task = window.auto_layout()
     qtbot.waitUntil(lambda: (tmp_path / "pid").exists(), timeout=WAIT_MS)  # type: ignore[attr-defined]
     pid = int((tmp_path / "pid").read_text())
+    assert window.auto_layout() is None  # one task at a time
+    assert "running task" in window.statusBar().currentMessage()
     started = time.monotonic()
     with qtbot.waitSignal(task.cancelled, timeout=WAIT_MS):  # type: ignore[attr-defined]
         task.dialog.findChild(QPushButton).click()  # the progress dialog's Cancel button

@@ -25,7 +25,7 @@ from sqlglot import exp
 from checks.index_advisor.canon import canonical
 from checks.index_advisor.graph import Graph, Rel, Sarg, SargKind
 from checks.index_advisor.schema import Schema, Table, normalise_expression
-from checks.index_advisor.simple import simple_graph
+from checks.index_advisor.simple import has_expression_keys, note_wrapped, simple_graph
 
 VOLATILE = frozenset({"random", "rand", "nextval", "clock_timestamp", "setseed", "uuid"})
 UNRESOLVED = "?"
@@ -617,7 +617,7 @@ class GraphBuilder:
             return None
         rel = next(iter(rels))
         table = scope.graph.rels[rel].table
-        if table is None or not _has_expression_keys(table):
+        if table is None or not has_expression_keys(table):
             return None
         key = normalise_expression(side)
         return (rel, key) if any(key in i.columns for i in table.access_paths()) else None
@@ -633,21 +633,7 @@ class GraphBuilder:
         rel = next(iter(rels))
         if only is not None and rel not in only:
             return
-        what = (
-            "a cast"
-            if isinstance(side, exp.Cast)
-            else "arithmetic"
-            if isinstance(side, exp.Binary)
-            else "a function"
-        )
-        column = side.find(exp.Column)
-        scope.graph.note(
-            rel,
-            f"`{_sql(node)}` is not sargable ({what} around `{column.name if column else '?'}`)",
-        )
-        scope.graph.candidates.setdefault(rel, []).append(
-            (normalise_expression(side), SargKind.EQ, True)
-        )
+        note_wrapped(scope.graph, rel, side, node)
 
     # ---- helpers ----------------------------------------------------------------------
 
@@ -798,10 +784,6 @@ def _volatile(node: exp.Expression) -> bool:
         (f.name or type(f).__name__).lower() in VOLATILE or isinstance(f, exp.Rand)
         for f in node.find_all(exp.Func)
     )
-
-
-def _has_expression_keys(table: Table) -> bool:
-    return any(not k.isidentifier() for i in table.indexes for k in i.columns)
 
 
 def _flattenable(select: exp.Select) -> bool:

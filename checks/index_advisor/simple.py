@@ -262,9 +262,15 @@ def _wrapped(side: exp.Expression, node: exp.Expression, graph: Graph, kind: Sar
     table = graph.rels[rel].table
     assert table is not None
     key = canonical(side)
-    if _has_expression_keys(table) and any(key in i.columns for i in table.access_paths()):
+    if has_expression_keys(table) and any(key in i.columns for i in table.access_paths()):
         _add(graph, (rel, key), kind, node)
         return
+    note_wrapped(graph, rel, side, node)
+
+
+def note_wrapped(graph: Graph, rel: str, side: exp.Expression, node: exp.Expression) -> None:
+    """Explain ``node`` (``f(column) <op> ...``) as not sargable on ``rel``, and keep the
+    expression as a candidate key for an expression index."""
     what = (
         "a cast"
         if isinstance(side, exp.Cast)
@@ -277,7 +283,7 @@ def _wrapped(side: exp.Expression, node: exp.Expression, graph: Graph, kind: Sar
         rel,
         f"`{canonical(node)}` is not sargable ({what} around `{column.name if column else '?'}`)",
     )
-    graph.candidates.setdefault(rel, []).append((key, SargKind.EQ, True))
+    graph.candidates.setdefault(rel, []).append((canonical(side), SargKind.EQ, True))
 
 
 def _or(node: exp.Expression, graph: Graph) -> None:
@@ -311,7 +317,8 @@ def _or(node: exp.Expression, graph: Graph) -> None:
         graph.note(rel, f"`{canonical(node)}` is not sargable (an OR no single index path serves)")
 
 
-def _has_expression_keys(table: Table) -> bool:
+def has_expression_keys(table: Table) -> bool:
+    """Whether an index of ``table`` has an expression key (``lower(email)``)."""
     return any(not k.isidentifier() for i in table.indexes for k in i.columns)
 
 

@@ -551,20 +551,31 @@ class MainWindow(QMainWindow):
         document = self.document
         if document is None or document.path is None or self.sender() is not document:
             return
+        if self.property("askingReload"):
+            return  # the question is on screen already (the file may change again meanwhile)
         if document.modified:
-            box = QMessageBox(QMessageBox.Icon.Warning, "File changed on disk",
-                              f"“{document.display_name}” was changed on disk, and you have "
-                              "unsaved changes.", parent=self)
-            box.setInformativeText("Reload it and discard your changes, or keep your "
-                                   "version (saving will then ask before overwriting the file)?")
-            reload = box.addButton("Reload (discard changes)",
-                                   QMessageBox.ButtonRole.DestructiveRole)
-            box.addButton("Keep mine", QMessageBox.ButtonRole.RejectRole)
-            box.exec()
-            if box.clickedButton() is not reload:
+            self.setProperty("askingReload", True)
+            try:
+                keep = not self._ask_reload(document)
+            finally:
+                self.setProperty("askingReload", False)
+            if keep:
                 document.keep_mine()
                 return
         self.reload()
+
+    def _ask_reload(self, document: Document) -> bool:
+        """Whether to reload a modified document whose file changed on disk."""
+        box = QMessageBox(QMessageBox.Icon.Warning, "File changed on disk",
+                          f"“{document.display_name}” was changed on disk, and you have "
+                          "unsaved changes.", parent=self)
+        box.setInformativeText("Reload it and discard your changes, or keep your "
+                               "version (saving will then ask before overwriting the file)?")
+        reload = box.addButton("Reload (discard changes)",
+                               QMessageBox.ButtonRole.DestructiveRole)
+        box.addButton("Keep mine", QMessageBox.ButtonRole.RejectRole)
+        box.exec()
+        return box.clickedButton() is reload
 
     def reload(self) -> bool:
         """Read the document's file again, keeping the view's zoom and position."""

@@ -298,6 +298,8 @@ def _has_fallback(design: Design, element_id: str, paths: dict[str, tuple[str, .
 def _dominated(graph: SyncGraph, paths: dict[str, tuple[str, ...]]) -> dict[str, list[str]]:
     """For each reachable node, the other nodes every entry path to them goes through it
     (its descendants in the dominator tree of the reachable graph, rooted above the entries)."""
+    if not paths:  # no entry: nothing is cut off (and the root would have no node)
+        return {}
     root = object()
     reach = nx.DiGraph()
     reach.add_nodes_from(paths)

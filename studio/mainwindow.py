@@ -573,7 +573,9 @@ class MainWindow(QMainWindow):
                                "version (saving will then ask before overwriting the file)?")
         reload = box.addButton("Reload (discard changes)",
                                QMessageBox.ButtonRole.DestructiveRole)
-        box.addButton("Keep mine", QMessageBox.ButtonRole.RejectRole)
+        keep = box.addButton("Keep mine", QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(keep)  # Enter or Escape never discards work
+        box.setEscapeButton(keep)
         box.exec()
         return box.clickedButton() is reload
 

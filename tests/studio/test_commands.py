@@ -133,3 +133,24 @@ def test_set_positions_restores_absent_positions(qapp: object, design: Design) -
     stack.undo()
     assert design.layout["web"] == (3.0, 3.0)
     assert "api" not in design.layout
+
+
+def test_add_elements_with_relations_and_positions_is_one_step(qapp: object,
+                                                               design: Design) -> None:
+    from studio.commands import AddElements
+
+    stack = _stack(qapp)
+    before = state(design)
+    command = AddElements(
+        design, {"billing": Service(name="Billing"), "ledger": Service(name="Ledger")},
+        [Relation(RelationKind.CALLS, "billing", "ledger"),
+         Relation(RelationKind.CALLS, "api", "billing")],
+        {"billing": (1.0, 2.0), "ledger": (3.0, 4.0)})
+    stack.push(command)
+    assert stack.count() == 1 and stack.undoText() == "Add 2 elements"
+    assert design.relation("billing", "ledger", RelationKind.CALLS) is not None
+    assert design.layout["ledger"] == (3.0, 4.0)
+    stack.undo()
+    assert state(design) == before
+    stack.redo()
+    assert design.relation("api", "billing", RelationKind.CALLS) is not None

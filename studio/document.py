@@ -25,7 +25,7 @@ from PySide6.QtGui import QUndoStack
 from models.design import Design
 from models.events import DesignEvent, LayoutChanged
 from models.io import SaveError, dumps_design, load_design
-from studio.layout import layered_layout
+from studio.layout import ROW_GAP, layered_layout
 
 __all__ = ["BACKGROUND_CHECK_ELEMENTS", "RECHECK_DELAY_MS", "DiskState", "Document",
            "SaveError", "make_checker"]
@@ -163,10 +163,26 @@ class Document(QObject):
             self.version += 1
 
     def _place_unpositioned(self) -> None:
-        """Lay out a design without positions; this is part of opening, not an undo step."""
+        """Lay out the elements without positions; part of opening, not an undo step.
+
+        A design without any positions is laid out whole; elements added to the file by hand
+        (or by a merge) are laid out among themselves, below what is already placed.
+        """
         design = self.design
-        if len(design) and not any(eid in design.layout for eid, _ in design.elements()):
+        missing = [eid for eid, _ in design.elements() if eid not in design.layout]
+        if not missing:
+            return
+        if len(missing) == len(design):
             design.set_positions(layered_layout(design))
+            return
+        from studio.clipboard import selection_design
+
+        placed = design.layout.values()
+        left, bottom = min(x for x, _ in placed), max(y for _, y in placed)
+        laid = layered_layout(selection_design(design, missing))
+        low = min(x for x, _ in laid.values())
+        design.set_positions({eid: (left + x - low, bottom + 1.5 * ROW_GAP + y)
+                              for eid, (x, y) in laid.items()})
 
     # ------------------------------------------------------------------ state
 

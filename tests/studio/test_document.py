@@ -159,3 +159,14 @@ def test_an_edit_that_changes_no_finding_does_not_refresh_views(qtbot: object) -
     assert emitted == [len(document.findings)]
     assert [f.id for f in document.findings] == _full_review(document.design)
     document.close()
+
+
+def test_elements_without_positions_are_placed_below_the_others(qapp: object,
+                                                                design: Design) -> None:
+    placed = {"web": (0.0, 0.0), "api": (0.0, 100.0), "orders-db": (212.0, 200.0)}
+    design.set_positions(placed)
+    document = Document(design)
+    assert {eid: design.layout[eid] for eid in placed} == placed  # kept as they were
+    new = {eid: design.layout[eid] for eid in ("worker", "events")}
+    assert all(y > 200.0 for _, y in new.values())
+    assert len(set(new.values())) == 2 and not document.modified

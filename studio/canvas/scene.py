@@ -15,6 +15,7 @@ from PySide6.QtGui import QPen
 from PySide6.QtWidgets import (
     QGraphicsItem,
     QGraphicsLineItem,
+    QGraphicsPathItem,
     QGraphicsScene,
     QGraphicsSceneMouseEvent,
 )
@@ -154,6 +155,14 @@ class DiagramScene(QGraphicsScene):
         self.kind_chooser: KindChooser = lambda kinds, _pos: kinds[0] if kinds else None
         self.texts_shown = self.labels_shown = self.relations_shown = self.groups_shown = True
         self._static_hidden: list[QGraphicsItem] = []
+        self._kept: list[RelationItem] = []  # moving relations, in sight during a drag
+        self._sighted: list[RelationItem] = []  # selected relations, in sight while hidden
+        # Every relation is a child of this (invisible, boundless) item, so that one opacity
+        # switch takes them all out of painting: Qt skips a fully transparent subtree whole.
+        self._relation_layer = QGraphicsPathItem()
+        self._relation_layer.setPen(Qt.PenStyle.NoPen)
+        self._relation_layer.setFlag(QGraphicsItem.GraphicsItemFlag.ItemHasNoContents)
+        self.addItem(self._relation_layer)
         self._dirty_groups: set[str] = set()
         self._dirty_labels: set[RelationKey] = set()
         self._tidy_timer = QTimer(self, singleShot=True, interval=0)
@@ -195,11 +204,10 @@ class DiagramScene(QGraphicsScene):
     def _add_relation_item(self, relation: Relation) -> None:
         item = RelationItem(relation)
         item.show_label(self.labels_shown)
-        item.setVisible(self.relations_shown)
         self.relations[relation.key] = item
         self._adjacent[relation.source].add(relation.key)
         self._adjacent[relation.target].add(relation.key)
-        self.addItem(item)
+        item.setParentItem(self._relation_layer)
         self._update_parallels(relation.source, relation.target)
 
     def _update_parallels(self, a: str, b: str) -> None:
@@ -308,23 +316,33 @@ class DiagramScene(QGraphicsScene):
 
     def hide_static(self, hidden: bool) -> None:
         """Hide what a drag leaves in place (the view shows a snapshot of it meanwhile), or
-        show it again. Selected items stay: hiding would deselect them."""
+        show it again. Selected elements stay: hiding would deselect them."""
         if not hidden:
             for item in self._static_hidden:
                 item.setVisible(True)
             self._static_hidden = []
+            self._keep_in_sight(self._kept, False)
+            self._relation_layer.setOpacity(1.0 if self.relations_shown else 0.0)
             for group in self.groups.values():
                 group.show_texts(self.texts_shown and self.groups_shown)
             return
-        moving = set(self.drag_items())
+        moving = self.drag_items()
+        self._kept = [item for item in moving if isinstance(item, RelationItem)]
+        self._keep_in_sight(self._kept, True)
+        self._relation_layer.setOpacity(0.0)
+        static = set(moving)
         self._static_hidden = [
-            item for item in (*self.elements.values(), *self.relations.values(),
-                              *self.groups.values())
-            if item not in moving and item.isVisible() and not item.isSelected()]
+            item for item in (*self.elements.values(), *self.groups.values())
+            if item not in static and item.isVisible() and not item.isSelected()]
         for item in self._static_hidden:
             item.setVisible(False)
         for group in self.groups.values():
             group.show_texts(False)
+
+    @staticmethod
+    def _keep_in_sight(items: Iterable[QGraphicsItem], kept: bool) -> None:
+        for item in items:
+            item.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIgnoresParentOpacity, kept)
 
     def show_groups(self, shown: bool) -> None:
         """Show or hide the group frames and their names."""
@@ -335,12 +353,18 @@ class DiagramScene(QGraphicsScene):
                 group.show_texts(shown and self.texts_shown)
 
     def show_relations(self, shown: bool) -> None:
-        """Show or hide the relations; selected ones stay (hiding would deselect them)."""
+        """Show or hide the relations (selected ones stay in sight)."""
         if shown != self.relations_shown:
             self.relations_shown = shown
-            for item in self.relations.values():
-                if shown or not item.isSelected():
-                    item.setVisible(shown)
+            self._relation_layer.setOpacity(1.0 if shown else 0.0)
+            self._keep_in_sight(self._sighted, False)
+            self._sighted = [] if shown else self.relations_selected
+            self._keep_in_sight(self._sighted, True)
+
+    @property
+    def relations_selected(self) -> list[RelationItem]:
+        """The selected relation items."""
+        return [i for i in self.selectedItems() if isinstance(i, RelationItem)]
 
     def set_detail(self, scale: float) -> None:
         """Show what is readable at ``scale``: texts from :data:`LABEL_LOD`, relation labels

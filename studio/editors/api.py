@@ -15,7 +15,6 @@ refresh it, and it empties itself while its service is deleted.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import replace
 from functools import partial
 from typing import Any
 
@@ -52,7 +51,7 @@ from studio.editors.api_edits import (
 from studio.editors.api_preview import OpenApiPreview
 from studio.editors.api_table import COLUMNS, EndpointDelegate, EndpointTableModel
 
-__all__ = ["ApiEditor", "ReorderEndpoints", "choose_service", "edit_api", "install",
+__all__ = ["ApiEditor", "choose_service", "edit_api", "install",
            "open_api_editor", "rule_problems"]
 
 ACTION_NAME = "action:edit-api"
@@ -505,8 +504,8 @@ class ApiEditor(QWidget):
         new = move_endpoint(service, endpoint_id, offset)
         if list(new.endpoints) == list(service.endpoints) or self.document.read_only:
             return
-        self.document.undo_stack.push(ReorderEndpoints(
-            self.design, self.service_id, new, text=f"Move endpoint {endpoint_id}"))
+        self.document.undo_stack.push(EditElement(self.design, self.service_id, new,
+                                                  text=f"Move endpoint {endpoint_id}"))
         self.select_endpoint(endpoint_id)
 
     def delete_selected(self) -> None:
@@ -527,22 +526,3 @@ class ApiEditor(QWidget):
 
 def _call(function: Callable[[], Any], *_args: Any) -> None:
     function()
-
-
-class ReorderEndpoints(EditElement):
-    """Put the same endpoints in a new order (one undo step).
-
-    :meth:`Design.replace_element` ignores a replacement equal to the current element, and
-    dicts compare equal whatever their order; so the new order goes in through the service
-    without its endpoints, then the service in the new order.
-    """
-
-    def redo(self) -> None:
-        self._apply(self.new)
-
-    def undo(self) -> None:
-        self._apply(self.old)
-
-    def _apply(self, service: Any) -> None:
-        self.design.replace_element(self.element_id, replace(service, endpoints={}))
-        self.design.replace_element(self.element_id, service)

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from functools import partial
 from typing import Any
 
-from PySide6.QtCore import QObject, QRegularExpression, Qt, QThreadPool, QTimer, Signal
+from PySide6.QtCore import QRegularExpression, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QColor,
     QSyntaxHighlighter,
@@ -37,6 +37,7 @@ from models.elements import Service
 from studio.editors.api_detail import monospace
 from studio.editors.api_edits import Problem
 from studio.editors.api_table import severity_icon
+from studio.workers import Task
 
 __all__ = ["PREVIEW_DELAY_MS", "OpenApiPreview", "validate_document", "validator_problems"]
 
@@ -88,20 +89,6 @@ def validator_problems(errors: Sequence[tuple[tuple[Any, ...], str]],
     return problems
 
 
-def _validate_in_worker(relay: _Relay, generation: int, document: dict[str, Any]) -> None:
-    errors = validate_document(document)
-    try:
-        relay.done.emit(generation, errors)
-    except RuntimeError:
-        pass  # the editor was closed while the validator ran
-
-
-class _Relay(QObject):
-    """Carries a worker's result back to the GUI thread (a queued signal)."""
-
-    done = Signal(int, object)
-
-
 class _YamlHighlighter(QSyntaxHighlighter):
     """Keys, strings, numbers, ``$ref`` targets and list dashes of the YAML preview."""
 
@@ -148,8 +135,6 @@ class OpenApiPreview(QWidget):
         self.design, self.service_id = design, service_id
         self.generation = 0
         self.operations: dict[tuple[str, str], str] = {}
-        self._relay = _Relay(self)
-        self._relay.done.connect(self._validated)
         self._timer = QTimer(self, singleShot=True, interval=PREVIEW_DELAY_MS)
         self._timer.timeout.connect(self.update_now)
         self.title = QLabel()
@@ -225,9 +210,20 @@ class OpenApiPreview(QWidget):
                            for eid, e in service.endpoints.items()}
         self._show_text(dump(document))
         self._set_verdict("pending", "Validating…")
-        generation, relay = self.generation, self._relay
-        QThreadPool.globalInstance().start(partial(_validate_in_worker, relay, generation,
-                                                   document))
+        self._validate_in_worker(document)
+
+    def _validate_in_worker(self, document: dict[str, Any]) -> Task:
+        """Validate ``document`` in the thread pool; the result comes back to
+        :meth:`_validated` unless a newer document or the editor's closing overtook it.
+
+        The worker emits on the task's own parentless signal object, which the running job
+        keeps alive; the task itself is this widget's child, so closing the editor drops the
+        connection (the late result goes nowhere) instead of leaving the worker a dead object.
+        """
+        task = Task(lambda _token: validate_document(document), self)
+        task.finished.connect(partial(self._validated, self.generation))
+        task.ended.connect(task.deleteLater)
+        return task.start()
 
     def _show_text(self, text: str) -> None:
         if text == self.text.toPlainText():

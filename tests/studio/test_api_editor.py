@@ -587,3 +587,43 @@ def test_a_closed_editor_stops_following_the_design(qtbot: object,
     assert len(api_document.design._listeners) == listeners - 1
     service = api_document.design.element(SID)
     api_document.design.replace_element(SID, Service(name="Renamed", endpoints=service.endpoints))
+
+
+def test_closing_the_preview_while_the_validator_runs_drops_the_result(
+        qtbot: object, api_document: Document, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The worker must never emit on an object destroyed with the editor (it segfaulted)."""
+    import threading
+
+    from PySide6.QtCore import QCoreApplication, QEvent, QThreadPool
+
+    from studio.editors import api_preview
+
+    started, release, finished = threading.Event(), threading.Event(), threading.Event()
+
+    def slow_validation(_document: object) -> list[object]:
+        started.set()
+        release.wait(10)
+        finished.set()
+        return []
+
+    monkeypatch.setattr(api_preview, "validate_document", slow_validation)
+    preview = api_preview.OpenApiPreview(api_document.design, SID)
+    delivered: list[object] = []
+    preview.validated.connect(delivered.append)
+    preview.update_now()
+    assert started.wait(10)
+    preview.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    release.set()
+    assert QThreadPool.globalInstance().waitForDone(10_000) and finished.is_set()
+    QCoreApplication.processEvents()
+    assert delivered == []
+
+
+def test_only_the_latest_validation_is_shown(qtbot: object, editor: ApiEditor) -> None:
+    wait_preview(qtbot, editor)
+    editor.preview.update_now()
+    editor.preview.update_now()
+    generation = editor.preview.generation
+    wait_preview(qtbot, editor)
+    assert editor.preview.generation == generation and editor.preview.verdict_state == "ok"

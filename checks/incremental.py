@@ -60,6 +60,15 @@ class IncrementalChecker:
         """Stop following the design."""
         self._unsubscribe()
 
+    def rebind(self, design: Design) -> None:
+        """Follow ``design`` instead: a copy (:meth:`Design.copy`) of the design this checker
+        was built on, or the original it was copied from. They share every element, relation
+        and source map, so the stored findings hold for it as they are (a checker can review a
+        snapshot in a worker thread and then follow the live design)."""
+        self._unsubscribe()
+        self.design = design
+        self._unsubscribe = design.subscribe(self._on_event)
+
     # ------------------------------------------------------------------ reading
 
     @property

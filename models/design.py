@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 from typing import Any
 
@@ -124,6 +124,10 @@ def did_you_mean(word: str, choices: Iterator[str] | list[str] | tuple[str, ...]
     return f"did you mean '{close[0]}'?" if close else ""
 
 
+#: Elements, relations ``(source, target, kind)`` and decisions, in file order.
+Order = tuple[tuple[str, ...], tuple[tuple[str, str, RelationKind], ...], tuple[str, ...]]
+
+
 class Design:
     """A system design: header, elements, relations, flows, decisions, checks and layout."""
 
@@ -140,6 +144,19 @@ class Design:
         self.source_map: SourceMap | None = None
         #: Leading comment lines of the file (e.g. the YAML language-server modeline), kept on save.
         self.preamble: str = ""
+
+    def copy(self) -> Design:
+        """An independent copy (no listeners) that another thread may read while this one is
+        edited. Elements, relations, flows and decisions are frozen values, so they are shared;
+        only the graph and the mappings are new."""
+        other = Design(self._info, self._checks)
+        other._graph = self._graph.copy()
+        other._view = nx.subgraph_view(other._graph)
+        other._decisions = dict(self._decisions)
+        other._flows = dict(self._flows)
+        other._layout = dict(self._layout)
+        other.source_map, other.preamble = self.source_map, self.preamble
+        return other
 
     # ------------------------------------------------------------------ reading
 
@@ -262,12 +279,46 @@ class Design:
         self._graph.nodes[element_id]["element"] = element
         self._emit(ElementChanged(element_id, old, element))
 
+    def order(self) -> Order:
+        """The order of elements, relations and decisions (the order they are saved in)."""
+        return tuple(self._graph), tuple(self._graph.edges(keys=True)), tuple(self._decisions)
+
+    def restore_order(self, order: Order) -> None:
+        """Put elements and relations back in a recorded :meth:`order` (after undoing a delete
+        re-added them at the end), so that undo gives back the same file, byte for byte.
+        What the order does not name keeps its place after the rest."""
+        nodes, edges, decisions = order
+        decision_rank = {decision: i for i, decision in enumerate(decisions)}
+        _reorder(self._decisions, lambda item: decision_rank.get(item[0], len(decision_rank)))
+        node_rank = {node: i for i, node in enumerate(nodes)}
+        edge_rank = {edge: i for i, edge in enumerate(edges)}
+        last = len(edge_rank)
+        graph = self._graph
+        # networkx keeps insertion order in its dicts; reorder them in place (views hold them).
+        for outer in (graph._node, graph._succ, graph._pred):
+            _reorder(outer, lambda item: node_rank.get(item[0], len(node_rank)))
+        for source, targets in graph._succ.items():
+            for target, keys in targets.items():
+                _reorder(keys, lambda item, s=source, t=target: edge_rank.get((s, t, item[0]),
+                                                                              last))
+            _reorder(targets, lambda item, s=source: min(
+                (edge_rank.get((s, item[0], k), last) for k in item[1]), default=last))
+
+    def flows_naming(self, element_id: str) -> dict[str, Flow]:
+        """The flows with a step from or to ``element_id``."""
+        return {flow_id: flow for flow_id, flow in self._flows.items()
+                if any(element_id in (s.source, s.target) for s in flow.steps)}
+
     def remove_element(self, element_id: str) -> Element:
-        """Remove an element, its relations (each emitted first) and its position."""
+        """Remove an element, its relations (each emitted first), the flow steps that name it
+        (a flow naming a missing element would not load again) and its position."""
         element = self.element(element_id)
         incident = [*self.in_relations(element_id), *self.out_relations(element_id)]
         for rel in dict.fromkeys(incident):
             self.remove_relation(rel.source, rel.target, rel.kind)
+        for flow_id, flow in self.flows_naming(element_id).items():
+            steps = tuple(s for s in flow.steps if element_id not in (s.source, s.target))
+            self.set_flow(flow_id, replace(flow, steps=steps))
         self._graph.remove_node(element_id)
         if self._layout.pop(element_id, None) is not None:
             self._emit(LayoutChanged((element_id,)))
@@ -409,3 +460,9 @@ def _same(old: object, new: object) -> bool:
     """Equal *and* in the same order: dict equality ignores order, and reordering named
     records (alerts, failure modes) is a real change that saves differently."""
     return old == new and repr(old) == repr(new)
+
+
+def _reorder(mapping: dict[Any, Any], rank: Callable[[tuple[Any, Any]], int]) -> None:
+    items = sorted(mapping.items(), key=rank)
+    mapping.clear()
+    mapping.update(items)

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping
 from PySide6.QtGui import QUndoCommand
 
 from models.design import Design
-from models.elements import ChecksConfig, Decision, Element, Relation, RelationKind
+from models.elements import ChecksConfig, Decision, Element, Flow, Relation, RelationKind
 
 __all__ = [
     "AddElement",
@@ -103,12 +103,16 @@ class RemoveElement(QUndoCommand):
         self.design, self.element_id = design, element_id
         self.element = design.element(element_id)
         self.position = design.layout.get(element_id)
+        self.flows: dict[str, Flow] = {}
 
     def redo(self) -> None:
+        self.flows = self.design.flows_naming(self.element_id)
         self.design.remove_element(self.element_id)
 
     def undo(self) -> None:
         self.design.add_element(self.element_id, self.element)
+        for flow_id, flow in self.flows.items():  # the steps that named it come back
+            self.design.set_flow(flow_id, flow)
         if self.position is not None:
             self.design.set_positions({self.element_id: self.position})
 
@@ -164,14 +168,17 @@ class RemoveElements(QUndoCommand):
         self.steps: list[QUndoCommand] = [*(RemoveRelation(design, key) for key in keys),
                                           *(RemoveElement(design, eid) for eid in ids)]
         self.element_ids, self.relation_keys = tuple(ids), tuple(keys)
+        self.design, self.order = design, design.order()
 
     def redo(self) -> None:
+        self.order = self.design.order()
         for step in self.steps:
             step.redo()
 
     def undo(self) -> None:
         for step in reversed(self.steps):
             step.undo()
+        self.design.restore_order(self.order)  # back in place, not appended: same file
 
 
 def _removal_text(ids: list[str], keys: list[RelationKey]) -> str:
@@ -300,12 +307,15 @@ class SetDecision(QUndoCommand):
         verb = "Add" if self.old is None else "Delete" if decision is None else "Edit"
         super().__init__(text or f"{verb} decision {decision_id}")
         self.design, self.decision_id, self.new = design, decision_id, decision
+        self.order = design.order()
 
     def redo(self) -> None:
+        self.order = self.design.order()
         self.design.set_decision(self.decision_id, self.new)
 
     def undo(self) -> None:
         self.design.set_decision(self.decision_id, self.old)
+        self.design.restore_order(self.order)  # a deleted decision comes back in its place
 
 
 class SetChecks(QUndoCommand):

@@ -255,7 +255,7 @@ class Document(QObject):
             checker.close()
             self.check_in_background()
             return
-        _rebind(checker, self.design)
+        checker.rebind(self.design)
         self._checker.close()
         self._checker = checker
         checker.subscribe(self._recheck.start)
@@ -344,14 +344,3 @@ class Document(QObject):
         this version (Save still asks before overwriting it)."""
         if self.path is not None:
             self._kept_over = DiskState.of(self.path).digest
-
-
-def _rebind(checker: Any, design: Design) -> None:
-    """Move a checker built on a snapshot onto the live design it was copied from.
-
-    The snapshot shares every element, relation and the source map with ``design``, so the
-    checker's stored findings hold for it as they are; it only has to follow the new design.
-    """
-    checker.close()
-    checker.design = design
-    checker._unsubscribe = design.subscribe(checker._on_event)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from pathlib import Path
 
 import networkx as nx
 import pytest
@@ -36,6 +37,7 @@ from models.events import (
     RelationChanged,
     RelationRemoved,
 )
+from models.io import dumps_design, load_design, loads_design
 from models.units import Duration
 
 
@@ -424,3 +426,31 @@ def test_graph_view_is_live_and_read_only(design: Design) -> None:
     design.add_element("late", Service())
     assert "late" in graph
     assert nx.has_path(graph, "web", "order-service")
+
+
+SAMPLE_1 = Path(__file__).resolve().parents[2] / "samples" / "ecommerce-order-management.yaml"
+
+
+def test_removing_an_element_drops_the_flow_steps_naming_it_so_the_file_loads_again() -> None:
+    design = load_design(SAMPLE_1)
+    flow_id, flow = next(iter(design.flows.items()))
+    victim = flow.steps[0].target
+    design.remove_element(victim)
+    kept = design.flows[flow_id].steps
+    assert kept and all(victim not in (s.source, s.target) for s in kept)
+    assert len(kept) < len(flow.steps)
+    assert design.flows_naming(victim) == {}
+    reloaded = loads_design(dumps_design(design), "again.yaml")
+    assert reloaded.flows[flow_id] == design.flows[flow_id]
+
+
+def test_copy_is_independent_and_saves_the_same() -> None:
+    design = load_design(SAMPLE_1)
+    copy = design.copy()
+    assert dumps_design(copy) == dumps_design(design)
+    events: list[object] = []
+    copy.subscribe(events.append)
+    design.remove_element("order-cache")
+    assert "order-cache" in copy.graph and not events
+    copy.set_positions({"order-service": (1.0, 2.0)})
+    assert design.layout.get("order-service") != (1.0, 2.0)

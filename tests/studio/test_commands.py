@@ -19,6 +19,7 @@ from studio.commands import (
     RenameElement,
     SetPositions,
 )
+from tests.studio.conftest import SAMPLES
 
 
 def _stack(qapp: object) -> QUndoStack:
@@ -154,3 +155,32 @@ def test_add_elements_with_relations_and_positions_is_one_step(qapp: object,
     assert state(design) == before
     stack.redo()
     assert design.relation("api", "billing", RelationKind.CALLS) is not None
+
+
+def test_undoing_a_delete_brings_back_the_flow_steps(qapp: object) -> None:
+    from models.io import dumps_design, load_design
+
+    design = load_design(SAMPLES[0])
+    before = dumps_design(design)
+    stack = QUndoStack()
+    stack.push(RemoveElements(design, ["api-gateway", "order-service"]))
+    assert not design.flows_naming("api-gateway") and not design.flows_naming("order-service")
+    stack.undo()
+    assert dumps_design(design) == before
+    stack.redo()
+    assert not design.flows_naming("order-service")
+
+
+def test_undoing_a_decision_delete_puts_it_back_in_its_place(qapp: object) -> None:
+    from models.io import dumps_design, load_design
+    from studio.commands import SetDecision
+
+    design = load_design(SAMPLES[0])
+    first = next(iter(design.decisions))
+    assert len(design.decisions) > 1
+    before = dumps_design(design)
+    stack = QUndoStack()
+    stack.push(SetDecision(design, first, None))
+    assert first not in design.decisions
+    stack.undo()
+    assert next(iter(design.decisions)) == first and dumps_design(design) == before

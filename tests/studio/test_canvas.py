@@ -289,10 +289,10 @@ def test_heavy_scene_hides_relations_while_zooming(qtbot: object, scene: Diagram
         and scene.groups["shop"].isVisible(), timeout=2000)
 
 
-def test_importing_the_canvas_survives_pyside_dropping_none_references() -> None:
+def test_importing_the_studio_survives_pyside_dropping_none_references() -> None:
     """PySide6 6.12 on Python 3.11 drops a reference to None on every void call; without the
-    canvas's guard, 100,000 calls abort the interpreter ('deallocating None')."""
-    code = ("import studio.canvas\nfrom PySide6.QtCore import QObject\no = QObject()\n"
+    studio package's guard, 100,000 calls abort the interpreter ('deallocating None')."""
+    code = ("import studio\nfrom PySide6.QtCore import QObject\no = QObject()\n"
             "for _ in range(100_000):\n    o.setObjectName('x')\nprint('alive')\n")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           timeout=60)

@@ -56,17 +56,64 @@ _INDEX = QModelIndex | QPersistentModelIndex
 
 
 class FindingsModel(QAbstractTableModel):
-    """A table of findings (severity, code, element, message, location)."""
+    """A table of findings (severity, code, element, message, location), sorted here.
+
+    A review of RM-1k has about 19,000 findings: each row's texts and sort keys are computed
+    once when the findings change, and :meth:`sort` orders plain Python values (about 20 ms)
+    instead of a proxy calling back into Python for every comparison (about 1.5 s).
+
+    Attributes:
+        findings: The findings in the order shown (the current sort).
+    """
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self.findings: list[Any] = []
+        self._keys: list[tuple[Any, ...]] = []  # the sort keys, one tuple per row
+        self._texts: list[tuple[str, ...]] = []  # the shown texts, one tuple per row
+        self.haystacks: list[str] = []  # each row's texts folded for the filter
+        self.sort_column, self.sort_order = 0, Qt.SortOrder.AscendingOrder
 
     def set_findings(self, findings: Any) -> None:
-        """Show a new review."""
+        """Show a new review, in the current sort order."""
         self.beginResetModel()
         self.findings = list(findings)
+        self._keys = [(-f.severity.rank, f.code, f.element, f.message, str(f.location or ""))
+                      for f in self.findings]
+        self._texts = [(f.severity.value, f.code, f.element, f.message, str(f.location or ""))
+                       for f in self.findings]
+        self.haystacks = ["\n".join(texts).casefold() for texts in self._texts]
+        self._arrange(self._sorted_rows())
         self.endResetModel()
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Sort by ``column``; stable, so rows with equal keys keep their previous order
+        (sorting by element, then by severity, lists each severity's findings by element)."""
+        self.sort_column, self.sort_order = column, order
+        if not self.findings:
+            return
+        self.layoutAboutToBeChanged.emit()  # (emitting a hint with [] crashes PySide)
+        rows = self._sorted_rows()
+        self._arrange(rows)
+        moved = {old: new for new, old in enumerate(rows)}
+        old = self.persistentIndexList()
+        self.changePersistentIndexList(old, [self.index(moved[i.row()], i.column())
+                                             for i in old])
+        self.layoutChanged.emit()
+
+    def _sorted_rows(self) -> list[int]:
+        """The current rows in the order of the sort column."""
+        column = min(max(self.sort_column, 0), len(COLUMNS) - 1)
+        keys = [key[column] for key in self._keys]
+        return sorted(range(len(keys)), key=keys.__getitem__,
+                      reverse=self.sort_order == Qt.SortOrder.DescendingOrder)
+
+    def _arrange(self, rows: list[int]) -> None:
+        """Put the rows (findings, keys, texts) in the order ``rows`` lists them."""
+        self.findings = [self.findings[row] for row in rows]
+        self._keys = [self._keys[row] for row in rows]
+        self._texts = [self._texts[row] for row in rows]
+        self.haystacks = [self.haystacks[row] for row in rows]
 
     def rowCount(self, parent: _INDEX = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.findings)
@@ -83,17 +130,12 @@ class FindingsModel(QAbstractTableModel):
     def data(self, index: _INDEX, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
             return None
-        finding = self.findings[index.row()]
-        column = index.column()
-        severity = finding.severity.value
+        row, column = index.row(), index.column()
         if role == Qt.ItemDataRole.DisplayRole:
-            return (severity, finding.code, finding.element, finding.message,
-                    str(finding.location or ""))[column]
-        if role == Qt.ItemDataRole.UserRole:  # sort key
-            return (-finding.severity.rank, finding.code, finding.element, finding.message,
-                    str(finding.location or ""))[column]
+            return self._texts[row][column]
+        finding = self.findings[row]
         if role == Qt.ItemDataRole.ForegroundRole and column == 0:
-            return QColor(_SEVERITY_COLORS.get(severity, "#888"))
+            return QColor(_SEVERITY_COLORS.get(finding.severity.value, "#888"))
         if role == Qt.ItemDataRole.ToolTipRole:
             hint = f"\nFix: {finding.hint}" if finding.hint else ""
             return f"{finding.code} {finding.rule}\n{finding.message}{hint}"
@@ -101,21 +143,33 @@ class FindingsModel(QAbstractTableModel):
 
 
 class _Filter(QSortFilterProxyModel):
+    """Filters by severity and text; sorting is the source model's (see :meth:`sort`)."""
+
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self.severity = ""
-        self.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        self.setFilterKeyColumn(-1)
-        self.setSortRole(Qt.ItemDataRole.UserRole)
+        self.text = ""
+
+    def set_text(self, text: str) -> None:
+        """Show the rows whose texts contain ``text`` (case-insensitive)."""
+        self.beginFilterChange()
+        self.text = text.casefold()
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+
+    def set_severity(self, severity: str) -> None:
+        """Show only the findings of ``severity`` (all when empty)."""
+        self.beginFilterChange()
+        self.severity = severity
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        self.sourceModel().sort(column, order)
 
     def filterAcceptsRow(self, row: int, parent: _INDEX) -> bool:
         model = self.sourceModel()
         if self.severity and model.findings[row].severity.value != self.severity:
             return False
-        return super().filterAcceptsRow(row, parent)
-
-    def lessThan(self, left: _INDEX, right: _INDEX) -> bool:
-        return left.data(Qt.ItemDataRole.UserRole) < right.data(Qt.ItemDataRole.UserRole)
+        return not self.text or self.text in model.haystacks[row]
 
 
 class SuppressWithDecision(QUndoCommand):
@@ -248,7 +302,7 @@ class ProblemsPanel(QWidget):
         self.proxy = _Filter(self)
         self.proxy.setSourceModel(self.model)
         self.search = QLineEdit(placeholderText="Filter problems", clearButtonEnabled=True)
-        self.search.textChanged.connect(self.proxy.setFilterFixedString)
+        self.search.textChanged.connect(self.proxy.set_text)
         self.severity = QComboBox()
         for label, value in (("All severities", ""), ("Errors", "error"),
                              ("Warnings", "warning"), ("Info", "info")):
@@ -315,8 +369,7 @@ class ProblemsPanel(QWidget):
                              f"{counts['info']} info" if findings else "No problems")
 
     def _severity_changed(self) -> None:
-        self.proxy.severity = self.severity.currentData()
-        self.proxy.invalidate()
+        self.proxy.set_severity(self.severity.currentData())
 
     def _activated(self, index: QModelIndex) -> None:
         finding = self.model.findings[self.proxy.mapToSource(index).row()]

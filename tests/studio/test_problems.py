@@ -7,7 +7,7 @@ import datetime as dt
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QDialogButtonBox, QTextBrowser
 from pytestqt.qtbot import QtBot
@@ -133,3 +133,59 @@ def test_suppressing_in_the_window_says_where_the_decision_is(qtbot: QtBot,
     assert did in window.statusBar().currentMessage()
     assert finding.id in window.statusBar().currentMessage()
     window.document.undo_stack.setClean()  # closing asks about unsaved changes otherwise
+
+
+# --------------------------------------------------------------------------- sort and filter
+
+
+def sample_findings() -> list[Any]:
+    from checks.base import Finding, Severity
+
+    return [Finding("ARC101", Severity.WARNING, "b-svc", "slow path"),
+            Finding("ARC001", Severity.ERROR, "c-db", "no owner"),
+            Finding("ARC302", Severity.INFO, "a-api", "unpaginated list"),
+            Finding("ARC201", Severity.ERROR, "a-api", "Orders table scanned"),
+            Finding("ARC102", Severity.WARNING, "a-api", "retry storm")]
+
+
+def shown(panel: ProblemsPanel, column: int) -> list[str]:
+    return [panel.proxy.index(row, column).data() for row in range(panel.proxy.rowCount())]
+
+
+def test_header_sorts_are_stable_and_stack(qtbot: QtBot) -> None:
+    panel = ProblemsPanel()
+    qtbot.addWidget(panel)
+    panel.model.set_findings(sample_findings())
+    assert shown(panel, 1) == ["ARC001", "ARC201", "ARC101", "ARC102", "ARC302"]  # severity
+    panel.table.sortByColumn(2, Qt.SortOrder.AscendingOrder)  # by element, ties as they were
+    assert shown(panel, 1) == ["ARC201", "ARC102", "ARC302", "ARC101", "ARC001"]
+    panel.table.sortByColumn(0, Qt.SortOrder.DescendingOrder)  # info first, then by element
+    assert shown(panel, 1) == ["ARC302", "ARC102", "ARC101", "ARC201", "ARC001"]
+    panel.model.set_findings(sample_findings()[:3])  # a new review keeps the sort
+    assert shown(panel, 1) == ["ARC302", "ARC101", "ARC001"]
+
+
+def test_the_selection_follows_its_finding_through_a_sort(qtbot: QtBot) -> None:
+    panel = ProblemsPanel()
+    qtbot.addWidget(panel)
+    panel.model.set_findings(sample_findings())
+    panel.table.selectRow(2)
+    selected = panel.selected_finding()
+    assert selected.code == "ARC101"
+    panel.table.sortByColumn(3, Qt.SortOrder.DescendingOrder)
+    assert panel.selected_finding() is selected
+    assert panel.table.currentIndex().row() != 2
+
+
+def test_text_and_severity_filters(qtbot: QtBot) -> None:
+    panel = ProblemsPanel()
+    qtbot.addWidget(panel)
+    panel.model.set_findings(sample_findings())
+    panel.search.setText("ORDERS")  # any column, any case
+    assert shown(panel, 1) == ["ARC201"]
+    panel.search.setText("a-api")
+    assert shown(panel, 1) == ["ARC201", "ARC102", "ARC302"]
+    panel.severity.setCurrentIndex(panel.severity.findData("warning"))
+    assert shown(panel, 1) == ["ARC102"]
+    panel.search.clear()
+    assert shown(panel, 1) == ["ARC101", "ARC102"]

@@ -45,7 +45,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from models.elements import ElementKind, RelationKind
+from models.elements import Datastore, ElementKind, RelationKind, Service
 from models.io import LoadError, SaveError, write_atomic
 from studio import clipboard, recovery
 from studio.canvas import style
@@ -62,7 +62,7 @@ from studio.reference import format_reference, rule_reference
 from studio.review import ReviewBar, review_report
 from studio.workers import CancelToken, Task, run_with_progress, snapshot
 
-__all__ = ["FILE_FILTER", "MainWindow", "load_problems_text", "sample_paths"]
+__all__ = ["FILE_FILTER", "MainWindow", "editor_target", "load_problems_text", "sample_paths"]
 
 FILE_FILTER = "Architecture designs (*.yaml *.yml);;All files (*)"
 MAX_RECENT = 8
@@ -217,6 +217,10 @@ class MainWindow(QMainWindow):
         self.redo_action.setShortcuts(key.Redo)
         self.delete_action = a("&Delete", self.delete_selection, key.Delete,
                                "Delete the selection and its relations")
+        # The key belongs to the canvas: in an editor tab or a panel, Delete is theirs (the
+        # schema grid's, the API table's, the query list's) and must not remove elements.
+        self.delete_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.view.addAction(self.delete_action)
         self.cut_action = a("Cu&t", self.cut, key.Cut,
                             "Move the selected elements and their relations to the clipboard")
         self.copy_action = a("&Copy", self.copy, key.Copy,
@@ -362,6 +366,8 @@ class MainWindow(QMainWindow):
     def _connect_panels(self) -> None:
         self.outline.selection_changed.connect(self._outline_selected)
         self.problems.element_activated.connect(self.reveal)
+        self.problems.finding_activated.connect(self.open_finding_editor)
+        self.inspector.editor_requested.connect(self.open_editor)
         self.review_bar.save_as_requested.connect(self.save_as)
         self.review_bar.report_requested.connect(self.export_review_report)
         QGuiApplication.clipboard().dataChanged.connect(self._update_edit_actions)
@@ -405,7 +411,7 @@ class MainWindow(QMainWindow):
             old_document.deleteLater()
         self.document_changed.emit(document)
         if fit:
-            QTimer.singleShot(0, self.view.fit)
+            QTimer.singleShot(0, self.view, self.view.fit)  # not after the window is gone
 
     def _release(self, document: Document) -> None:
         """Stop following a document that goes away: its signals must not reach a window
@@ -438,6 +444,32 @@ class MainWindow(QMainWindow):
         widget.setProperty("tabKey", key)
         self.tabs.setCurrentIndex(self.tabs.addTab(widget, title))
         return widget
+
+    def open_editor(self, kind: str, element_id: str, part: str | None = None) -> Any:
+        """Open the ``kind`` editor tab (``api``, ``schema`` or ``queries``) of an element,
+        at ``part`` (an endpoint or a query) when given; None if it cannot be opened."""
+        from studio.editors.api import edit_api
+        from studio.editors.query import open_queries
+        from studio.editors.schema import open_schema_editor
+
+        if self.document is None or element_id not in self.document.design:
+            return None
+        if kind == "api":
+            editor = edit_api(self, element_id)
+            if editor is not None and part is not None:
+                editor.select_endpoint(part)
+            return editor
+        if kind == "schema":
+            return open_schema_editor(self, element_id)
+        if kind == "queries":
+            return open_queries(self, element_id, part)
+        return None
+
+    def open_finding_editor(self, finding: Any) -> Any:
+        """Open the editor of what a finding concerns when it is a datastore's query
+        (``store.query``) or a service's endpoint (``service.endpoint``)."""
+        target = editor_target(self.document.design if self.document else None, finding)
+        return self.open_editor(*target) if target is not None else None
 
     def close_tab(self, index: int) -> None:
         """Close an editor tab (the architecture canvas stays)."""
@@ -958,6 +990,20 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(geometry)
         if isinstance(state, QByteArray):
             self.restoreState(state)
+
+
+def editor_target(design: Any, finding: Any) -> tuple[str, str, str] | None:
+    """(editor kind, element id, part) of the editor a finding's element path points into:
+    ``queries`` for ``store.query`` (ARC8xx), ``api`` for ``service.endpoint``."""
+    owner, _, part = str(getattr(finding, "element", "")).partition(".")
+    if design is None or not part or owner not in design:
+        return None
+    element = design.element(owner)
+    if isinstance(element, Datastore) and element.engine.is_sql and part in element.queries:
+        return "queries", owner, part
+    if isinstance(element, Service) and part in element.endpoints:
+        return "api", owner, part
+    return None
 
 
 def write_files(token: CancelToken, folder: Path, produce: Any) -> int:

@@ -23,6 +23,7 @@ from PySide6.QtGui import (
     QColor,
     QFontDatabase,
     QIcon,
+    QKeySequence,
     QTextCharFormat,
     QTextCursor,
 )
@@ -144,6 +145,10 @@ class QueryEditor(QWidget):
                                            lambda: self.duplicate_query(self.current))
         self.delete_button = tool_button("Delete", "list-remove", "Delete the query",
                                         lambda: self.delete_query(self.current))
+        delete = QAction("Delete", self.list, shortcut=QKeySequence.StandardKey.Delete,
+                         shortcutContext=Qt.ShortcutContext.WidgetShortcut)
+        delete.triggered.connect(lambda: self.delete_query(self.current))
+        self.list.addAction(delete)
         box = QWidget()
         layout = QVBoxLayout(box)
         layout.setContentsMargins(6, 6, 0, 6)

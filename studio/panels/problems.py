@@ -291,9 +291,12 @@ class ProblemsPanel(QWidget):
 
     Signals:
         element_activated(str): a finding was double-clicked; the id of what it concerns.
+        finding_activated(object): the finding double-clicked (after element_activated), so
+            that the window may open the editor of the query or endpoint it concerns.
     """
 
     element_activated = Signal(str)
+    finding_activated = Signal(object)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -374,6 +377,7 @@ class ProblemsPanel(QWidget):
     def _activated(self, index: QModelIndex) -> None:
         finding = self.model.findings[self.proxy.mapToSource(index).row()]
         self.element_activated.emit(finding.element)
+        self.finding_activated.emit(finding)
 
     # ------------------------------------------------------------------ finding actions
 

@@ -193,3 +193,117 @@ def test_selecting_one_relation_shows_it_in_the_inspector(window: MainWindow) ->
     assert window.inspector.element_id == "api"
     window.scene.select_ids(["api"])
     assert window.inspector.element_id == "api"
+
+
+# --------------------------------------------------------------------------- editors and keys
+
+
+def shop_window(qtbot: object, settings: QSettings) -> MainWindow:
+    """A window on a design with a service's endpoint and a SQL datastore's query, shown and
+    active (shortcuts need a focused widget)."""
+    from models.design import Design
+    from models.elements import Datastore, Endpoint, HttpMethod, Query, Service, Table
+
+    design = Design()
+    design.add_element("api", Service(name="API", endpoints={
+        "get-order": Endpoint(HttpMethod.GET, "/orders/{id}"),
+        "list-orders": Endpoint(HttpMethod.GET, "/orders")}))
+    design.add_element("db", Datastore(name="Shop DB", tables={"orders": Table()}, queries={
+        "by-id": Query("SELECT 1"), "by-customer": Query("SELECT 2")}))
+    window = MainWindow(Document(design), settings)
+    qtbot.addWidget(window, before_close_func=lambda w: w.document.undo_stack.setClean())  # type: ignore[attr-defined]
+    window.show()
+    qtbot.waitExposed(window)  # type: ignore[attr-defined]
+    window.activateWindow()
+    return window
+
+
+def press_delete(qtbot: object, widget: object) -> None:
+    from PySide6.QtCore import Qt
+
+    widget.setFocus()  # type: ignore[attr-defined]
+    qtbot.waitUntil(widget.hasFocus)  # type: ignore[attr-defined]
+    qtbot.keyClick(widget, Qt.Key.Key_Delete)  # type: ignore[attr-defined]
+
+
+def test_delete_key_deletes_the_canvas_selection_only_in_the_canvas(
+        qtbot: object, settings: QSettings) -> None:
+    window = shop_window(qtbot, settings)
+    design = window.document.design
+    window.scene.select_ids(["db"])
+    press_delete(qtbot, window.view)
+    assert "db" not in design
+    window.undo_action.trigger()
+    window.scene.select_ids(["db"])
+    editor = window.open_editor("api", "api")
+    editor.select_endpoint("get-order")
+    press_delete(qtbot, editor.table)
+    assert "db" in design and list(design.element("api").endpoints) == ["list-orders"]
+    assert window.delete_action in window.menus["edit"].actions()
+
+
+def test_delete_key_in_the_query_list_deletes_the_query(qtbot: object,
+                                                        settings: QSettings) -> None:
+    window = shop_window(qtbot, settings)
+    window.scene.select_ids(["db"])
+    editor = window.open_editor("queries", "db", "by-customer")
+    press_delete(qtbot, editor.list)
+    design = window.document.design
+    assert "db" in design and list(design.element("db").queries) == ["by-id"]
+
+
+def test_delete_key_in_the_schema_grid_deletes_the_table(qtbot: object,
+                                                        settings: QSettings) -> None:
+    window = shop_window(qtbot, settings)
+    window.scene.select_ids(["db"])
+    editor = window.open_editor("schema", "db")
+    editor.tables_view.selectRow(0)
+    press_delete(qtbot, editor.tables_view)
+    design = window.document.design
+    assert "db" in design and not design.element("db").tables
+
+
+def test_inspector_links_open_editor_tabs(qtbot: object, settings: QSettings) -> None:
+    window = shop_window(qtbot, settings)
+    window.inspector.editor_requested.emit("api", "api")
+    assert window.tabs.currentWidget().property("tabKey") == "api:api"
+    window.inspector.editor_requested.emit("schema", "db")
+    assert window.tabs.currentWidget().property("tabKey") == "schema:db"
+
+
+def test_double_clicking_a_query_or_endpoint_finding_opens_its_editor(
+        qtbot: object, settings: QSettings) -> None:
+    from checks.base import Finding, Severity
+
+    window = shop_window(qtbot, settings)
+    window.problems.model.set_findings([
+        Finding("ARC801", Severity.WARNING, "db.by-customer", "no index serves it"),
+        Finding("ARC302", Severity.WARNING, "api.list-orders", "unpaginated"),
+        Finding("ARC001", Severity.ERROR, "db", "no owner")])
+    rows = {window.problems.proxy.index(r, 1).data(): window.problems.proxy.index(r, 0)
+            for r in range(3)}
+    window.problems.table.doubleClicked.emit(rows["ARC801"])
+    assert window.scene.selected_element_ids() == ["db"]
+    editor = window.tabs.currentWidget()
+    assert editor.property("tabKey") == "queries:db" and editor.current == "by-customer"
+    window.problems.table.doubleClicked.emit(rows["ARC302"])
+    editor = window.tabs.currentWidget()
+    assert editor.property("tabKey") == "api:api"
+    assert editor.selected_endpoints() == ["list-orders"]
+    count = window.tabs.count()
+    window.tabs.setCurrentIndex(0)
+    window.problems.table.doubleClicked.emit(rows["ARC001"])  # the element itself: canvas
+    assert window.tabs.count() == count and window.tabs.currentIndex() == 0
+
+
+def test_deleting_the_window_without_closing_it_raises_nothing(settings: QSettings) -> None:
+    """The undo stack signals while it is destroyed; the window's labels are gone by then."""
+    from PySide6.QtCore import QCoreApplication, QEvent
+
+    from models.elements import Service
+    from studio.commands import AddElement
+
+    window = MainWindow(Document(), settings)
+    window.document.undo_stack.push(AddElement(window.document.design, "svc", Service()))
+    window.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)

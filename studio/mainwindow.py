@@ -67,6 +67,8 @@ __all__ = ["FILE_FILTER", "MainWindow", "editor_target", "load_problems_text", "
 FILE_FILTER = "Architecture designs (*.yaml *.yml);;All files (*)"
 MAX_RECENT = 8
 AUTOSAVE_MS = 60_000
+#: The smallest an editor tab may get (the docks give way first).
+EDITOR_MIN_SIZE = QSize(720, 420)
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 
 
@@ -442,6 +444,8 @@ class MainWindow(QMainWindow):
                 return widget
         widget = factory()
         widget.setProperty("tabKey", key)
+        # Editors are tables side by side: never let the docks squeeze them below this.
+        widget.setMinimumSize(widget.minimumSize().expandedTo(EDITOR_MIN_SIZE))
         self.tabs.setCurrentIndex(self.tabs.addTab(widget, title))
         return widget
 

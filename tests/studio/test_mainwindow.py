@@ -267,6 +267,7 @@ def test_inspector_links_open_editor_tabs(qtbot: object, settings: QSettings) ->
     window = shop_window(qtbot, settings)
     window.inspector.editor_requested.emit("api", "api")
     assert window.tabs.currentWidget().property("tabKey") == "api:api"
+    assert window.tabs.currentWidget().minimumWidth() >= 720  # the docks give way first
     window.inspector.editor_requested.emit("schema", "db")
     assert window.tabs.currentWidget().property("tabKey") == "schema:db"
 

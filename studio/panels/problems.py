@@ -53,6 +53,9 @@ __all__ = ["COLUMNS", "FindingsModel", "ProblemsPanel", "SuppressWithDecision",
 COLUMNS = ("Severity", "Code", "Element", "Message", "Location")
 _SEVERITY_COLORS = {"error": "#d64545", "warning": "#c98a0c", "info": "#4a7fd4"}
 _INDEX = QModelIndex | QPersistentModelIndex
+#: Rows sampled to size the columns to their contents (Qt: 1000, some 60,000 Python calls
+#: to data() each time a review of RM-1k arrives or is sorted).
+RESIZE_PRECISION = 200
 
 
 class FindingsModel(QAbstractTableModel):
@@ -338,6 +341,7 @@ class ProblemsPanel(QWidget):
         table.verticalHeader().hide()
         table.verticalHeader().setDefaultSectionSize(22)
         header = table.horizontalHeader()
+        header.setResizeContentsPrecision(RESIZE_PRECISION)
         for column, mode in enumerate((QHeaderView.ResizeMode.ResizeToContents,) * 3
                                       + (QHeaderView.ResizeMode.Stretch,
                                          QHeaderView.ResizeMode.ResizeToContents)):

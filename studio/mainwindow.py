@@ -464,14 +464,17 @@ class MainWindow(QMainWindow):
                 editor.select_endpoint(part)
             return editor
         if kind == "schema":
-            return open_schema_editor(self, element_id)
+            editor = open_schema_editor(self, element_id)
+            if editor is not None and part is not None:
+                editor.select_table(part)
+            return editor
         if kind == "queries":
             return open_queries(self, element_id, part)
         return None
 
     def open_finding_editor(self, finding: Any) -> Any:
-        """Open the editor of what a finding concerns when it is a datastore's query
-        (``store.query``) or a service's endpoint (``service.endpoint``)."""
+        """Open the editor of what a finding concerns when it is a datastore's query or table
+        (``store.query``, ``store.table``) or a service's endpoint (``service.endpoint``)."""
         target = editor_target(self.document.design if self.document else None, finding)
         return self.open_editor(*target) if target is not None else None
 
@@ -998,13 +1001,16 @@ class MainWindow(QMainWindow):
 
 def editor_target(design: Any, finding: Any) -> tuple[str, str, str] | None:
     """(editor kind, element id, part) of the editor a finding's element path points into:
-    ``queries`` for ``store.query`` (ARC8xx), ``api`` for ``service.endpoint``."""
+    ``queries`` for ``store.query`` (ARC8xx), ``schema`` for ``store.table``, ``api`` for
+    ``service.endpoint``."""
     owner, _, part = str(getattr(finding, "element", "")).partition(".")
     if design is None or not part or owner not in design:
         return None
     element = design.element(owner)
     if isinstance(element, Datastore) and element.engine.is_sql and part in element.queries:
         return "queries", owner, part
+    if isinstance(element, Datastore) and element.engine.is_sql and part in element.tables:
+        return "schema", owner, part
     if isinstance(element, Service) and part in element.endpoints:
         return "api", owner, part
     return None

@@ -280,9 +280,10 @@ def test_double_clicking_a_query_or_endpoint_finding_opens_its_editor(
     window.problems.model.set_findings([
         Finding("ARC801", Severity.WARNING, "db.by-customer", "no index serves it"),
         Finding("ARC302", Severity.WARNING, "api.list-orders", "unpaginated"),
+        Finding("ARC502", Severity.WARNING, "db.orders", "scanned"),
         Finding("ARC001", Severity.ERROR, "db", "no owner")])
     rows = {window.problems.proxy.index(r, 1).data(): window.problems.proxy.index(r, 0)
-            for r in range(3)}
+            for r in range(4)}
     window.problems.table.doubleClicked.emit(rows["ARC801"])
     assert window.scene.selected_element_ids() == ["db"]
     editor = window.tabs.currentWidget()
@@ -291,6 +292,9 @@ def test_double_clicking_a_query_or_endpoint_finding_opens_its_editor(
     editor = window.tabs.currentWidget()
     assert editor.property("tabKey") == "api:api"
     assert editor.selected_endpoints() == ["list-orders"]
+    window.problems.table.doubleClicked.emit(rows["ARC502"])
+    editor = window.tabs.currentWidget()
+    assert editor.property("tabKey") == "schema:db" and editor.current_table == "orders"
     count = window.tabs.count()
     window.tabs.setCurrentIndex(0)
     window.problems.table.doubleClicked.emit(rows["ARC001"])  # the element itself: canvas

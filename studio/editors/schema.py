@@ -233,6 +233,8 @@ class SchemaEditor(QWidget):
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setStretchFactor(2, 0)
         self.splitter.setSizes([170, 860, 430])
+        # Squeezed by the docks, the tables list keeps room for a name and its row count.
+        self.splitter.widget(0).setMinimumWidth(170)
         layout.addWidget(self.splitter, 1)
         return page
 

@@ -219,8 +219,9 @@ class MainWindow(QMainWindow):
         self.redo_action.setShortcuts(key.Redo)
         self.delete_action = a("&Delete", self.delete_selection, key.Delete,
                                "Delete the selection and its relations")
-        # The key belongs to the canvas: in an editor tab or a panel, Delete is theirs (the
-        # schema grid's, the API table's, the query list's) and must not remove elements.
+        # The key belongs to the canvas and the outline (whose selection is the canvas's): in
+        # an editor tab, Delete is the editor's (the schema grid's, the API table's, the query
+        # list's) and must not remove elements.
         self.delete_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.view.addAction(self.delete_action)
         self.cut_action = a("Cu&t", self.cut, key.Cut,
@@ -366,6 +367,7 @@ class MainWindow(QMainWindow):
             install(self)
 
     def _connect_panels(self) -> None:
+        self.outline.tree.addAction(self.delete_action)
         self.outline.selection_changed.connect(self._outline_selected)
         self.problems.element_activated.connect(self.reveal)
         self.problems.finding_activated.connect(self.open_finding_editor)

@@ -235,6 +235,13 @@ def test_delete_key_deletes_the_canvas_selection_only_in_the_canvas(
     assert "db" not in design
     window.undo_action.trigger()
     window.scene.select_ids(["db"])
+    press_delete(qtbot, window.outline.tree)  # the outline's selection is the canvas's
+    assert "db" not in design
+    window.undo_action.trigger()
+    window.scene.select_ids(["db"])
+    press_delete(qtbot, window.outline.search)  # a text field keeps its key
+    assert "db" in design
+    window.scene.select_ids(["db"])
     editor = window.open_editor("api", "api")
     editor.select_endpoint("get-order")
     press_delete(qtbot, editor.table)

@@ -23,10 +23,16 @@ from PySide6.QtGui import (
     QCloseEvent,
     QDrag,
     QGuiApplication,
+    QIcon,
+    QImage,
     QKeySequence,
     QMouseEvent,
+    QPainter,
+    QPalette,
+    QPixmap,
     QUndoGroup,
 )
+from PySide6.QtSvg import QSvgRenderer
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
@@ -59,7 +65,7 @@ from studio.panels.inspector import InspectorPanel
 from studio.panels.outline import OutlinePanel
 from studio.panels.problems import ProblemsPanel
 from studio.reference import format_reference, rule_reference
-from studio.review import ReviewBar, review_report
+from studio.review import ReviewBar, review_report, severity_count
 from studio.workers import CancelToken, Task, run_with_progress, snapshot
 
 __all__ = ["FILE_FILTER", "MainWindow", "editor_target", "load_problems_text", "sample_paths"]
@@ -70,6 +76,9 @@ AUTOSAVE_MS = 60_000
 #: The smallest an editor tab may get (the docks give way first).
 EDITOR_MIN_SIZE = QSize(720, 420)
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
+ICONS = Path(__file__).resolve().parent.parent / "resources" / "icons"
+#: The stroke colour of our icons, replaced by the palette's text colour (light or dark theme).
+ICON_INK = "#4a5568"
 
 
 def sample_paths() -> list[Path]:
@@ -327,7 +336,8 @@ class MainWindow(QMainWindow):
                  self.save_action: "document-save", self.undo_action: "edit-undo",
                  self.redo_action: "edit-redo", self.delete_action: "edit-delete",
                  self.zoom_in_action: "zoom-in", self.zoom_out_action: "zoom-out",
-                 self.fit_action: "zoom-fit-best", self.layout_action: "view-grid"}
+                 self.fit_action: "zoom-fit-best", self.layout_action: "view-grid",
+                 self.connect_action: "connect"}
         for action, name in icons.items():
             action.setIcon(self._theme_icon(name))
         main.addActions([self.new_action, self.open_action, self.save_action])
@@ -348,10 +358,25 @@ class MainWindow(QMainWindow):
         palette.setIconSize(QSize(20, 20))
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, palette)
 
-    def _theme_icon(self, name: str) -> Any:
-        from PySide6.QtGui import QIcon
-
-        return QIcon.fromTheme(name)
+    def _theme_icon(self, name: str) -> QIcon:
+        """The platform theme's icon, else ours (``resources/icons``) in the palette's colour."""
+        if QIcon.hasThemeIcon(name):
+            return QIcon.fromTheme(name)
+        path = ICONS / f"{name}.svg"
+        if not path.exists():
+            return QIcon()
+        ink = self.palette().color(QPalette.ColorRole.WindowText).name()
+        svg = path.read_text(encoding="utf-8").replace(ICON_INK, ink).encode()
+        icon = QIcon()
+        for size in (16, 24, 32, 48):
+            renderer = QSvgRenderer(QByteArray(svg))
+            image = QImage(size, size, QImage.Format.Format_ARGB32_Premultiplied)
+            image.fill(Qt.GlobalColor.transparent)
+            painter = QPainter(image)
+            renderer.render(painter)
+            painter.end()
+            icon.addPixmap(QPixmap.fromImage(image))
+        return icon
 
     def _make_status_bar(self) -> None:
         self.counts_label = QLabel()
@@ -888,7 +913,7 @@ class MainWindow(QMainWindow):
         elif document.has_checker:
             errors = sum(f.severity.value == "error" for f in document.findings)
             warnings = sum(f.severity.value == "warning" for f in document.findings)
-            text += f" · {errors} errors · {warnings} warnings"
+            text += f" · {severity_count('error', errors)} · {severity_count('warning', warnings)}"
         self.counts_label.setText(text)
 
     # ------------------------------------------------------------------ export

@@ -28,7 +28,8 @@ from PySide6.QtWidgets import (
 
 from studio.document import Document
 
-__all__ = ["SEVERITIES", "ReviewBar", "ReviewCounts", "review_counts", "review_report"]
+__all__ = [
+    "SEVERITIES", "ReviewBar", "ReviewCounts", "review_counts", "review_report", "severity_count"]
 
 SEVERITIES = ("error", "warning", "info")
 _SEVERITY_COLOURS = {"error": "#d64545", "warning": "#c98a0b", "info": "#3d7bd9"}
@@ -172,3 +173,8 @@ def _summary_html(counts: ReviewCounts, checking: bool) -> str:
 
 def _plural(severity: str, n: int) -> str:
     return severity if severity == "info" or n == 1 else f"{severity}s"
+
+
+def severity_count(severity: str, n: int) -> str:
+    """``1 error``, ``2 warnings``, ``3 info``."""
+    return f"{n} {_plural(severity, n)}"

@@ -46,6 +46,7 @@ from PySide6.QtWidgets import (
 from models.design import Design
 from models.elements import Alternative, Decision, DecisionStatus, Suppression
 from studio.document import Document
+from studio.review import severity_count
 
 __all__ = ["COLUMNS", "FindingsModel", "ProblemsPanel", "SuppressWithDecision",
            "SuppressionDialog", "finding_text", "rule_markdown"]
@@ -372,8 +373,8 @@ class ProblemsPanel(QWidget):
             return
         counts = {s: sum(f.severity.value == s for f in findings)
                   for s in ("error", "warning", "info")}
-        self.summary.setText(f"{counts['error']} errors · {counts['warning']} warnings · "
-                             f"{counts['info']} info" if findings else "No problems")
+        text = " · ".join(severity_count(s, n) for s, n in counts.items())
+        self.summary.setText(text if findings else "No problems")
 
     def _severity_changed(self) -> None:
         self.proxy.set_severity(self.severity.currentData())

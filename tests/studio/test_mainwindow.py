@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QCheckBox, QLineEdit, QMessageBox
 
 from studio.commands import RenameElement
 from studio.document import Document
-from studio.mainwindow import MainWindow
+from studio.mainwindow import ICONS, MainWindow
 from tests.studio.conftest import SAMPLES
 
 Button = QMessageBox.StandardButton
@@ -319,3 +319,19 @@ def test_deleting_the_window_without_closing_it_raises_nothing(settings: QSettin
     window.document.undo_stack.push(AddElement(window.document.design, "svc", Service()))
     window.deleteLater()
     QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+
+
+def test_toolbar_actions_have_icons_in_the_palettes_ink(window: MainWindow) -> None:
+    """Without an icon theme (most Linux sessions without a desktop, Windows, macOS) the
+    toolbar falls back to the shipped icons, drawn in the palette's text colour."""
+    from PySide6.QtGui import QPalette
+
+    for action in window.main_toolbar.actions():
+        if not action.isSeparator():
+            assert not action.icon().isNull(), action.text()
+    image = window.save_action.icon().pixmap(24, 24).toImage()
+    ink = window.palette().color(QPalette.ColorRole.WindowText)
+    colours = {image.pixelColor(x, y).rgb() for x in range(24) for y in range(24)
+               if image.pixelColor(x, y).alpha() == 255}
+    assert ink.rgb() in colours
+    assert "edit-undo" in {p.stem for p in ICONS.glob("*.svg")}

@@ -661,7 +661,7 @@ def open_queries(window: Any, store_id: str | None = None,
             window.statusBar().showMessage("The design has no SQL datastore", 6000)
         return None
     name = stores[store_id].name or store_id
-    editor = window.open_tab(f"queries:{store_id}", f"Queries: {name}",
+    editor = window.open_tab(f"queries:{store_id}", f"Queries — {name}",
                              lambda: QueryEditor(document, store_id))
     if query_id is not None:
         editor.select(query_id)

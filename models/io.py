@@ -14,6 +14,7 @@ import gc
 import os
 import re
 import tempfile
+import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -528,9 +529,27 @@ def write_atomic(path: str | os.PathLike[str], data: bytes) -> None:
 
 def _default_mode() -> int:
     """The mode a new file gets from open(): 0o666 less the umask."""
-    umask = os.umask(0)
-    os.umask(umask)
-    return 0o666 & ~umask
+    return 0o666 & ~_umask()
+
+
+def _umask() -> int:
+    """The process umask, read without changing it where the system allows (Linux): setting
+    it to 0 for a moment, the only portable way, would give loose permissions to a file
+    another thread (exports write from a pool of threads) creates meanwhile."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    with _UMASK_LOCK:
+        umask = os.umask(0)
+        os.umask(umask)
+    return umask
+
+
+_UMASK_LOCK = threading.Lock()
 
 
 def _fsync_dir(folder: Path) -> None:

@@ -123,3 +123,18 @@ def test_save_into_a_subfolder(design: Design, tmp_path: Path) -> None:
 def test_saving_to_a_missing_folder_is_a_save_error(design: Design, tmp_path: Path) -> None:
     with pytest.raises(SaveError):
         save_design(design, tmp_path / "missing" / "d.yaml")
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="Linux /proc only")
+def test_reading_the_umask_never_sets_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Exports write from many threads: setting the umask to 0 for a moment, even briefly,
+    would give another thread's new file loose permissions."""
+    from models import io
+
+    old = os.umask(0o027)
+    try:
+        monkeypatch.setattr(io.os, "umask", lambda _mask: pytest.fail("umask was set"))
+        assert io._default_mode() == 0o640
+    finally:
+        monkeypatch.undo()
+        os.umask(old)

@@ -138,16 +138,27 @@ def gc_paused() -> Iterator[None]:
 
     Loading RM-1k allocates about a million small objects with no reference cycles; each
     collection rescans everything allocated so far, which makes the work several times slower.
-    The collector is switched back on (if it was on) afterwards, and reference counting still
-    frees everything as usual meanwhile.
+    Reference counting still frees everything as usual meanwhile. Pauses nest and overlap
+    across threads (the studio exports in a worker while the window loads or saves): the
+    collector is switched back on (if it was on) when the last one ends.
     """
-    was_enabled = gc.isenabled()
-    gc.disable()
+    with _GC_LOCK:
+        if _GC_PAUSES[0] == 0:
+            _GC_PAUSES[1] = int(gc.isenabled())
+            gc.disable()
+        _GC_PAUSES[0] += 1
     try:
         yield
     finally:
-        if was_enabled:
-            gc.enable()
+        with _GC_LOCK:
+            _GC_PAUSES[0] -= 1
+            if _GC_PAUSES[0] == 0 and _GC_PAUSES[1]:
+                gc.enable()
+
+
+_GC_LOCK = threading.Lock()
+#: Pauses in progress, and whether the collector was on before the first of them.
+_GC_PAUSES = [0, 0]
 
 
 def _too_big(file: str, size: int, limit: int) -> LoadProblem:

@@ -138,3 +138,25 @@ def test_reading_the_umask_never_sets_it(monkeypatch: pytest.MonkeyPatch) -> Non
     finally:
         monkeypatch.undo()
         os.umask(old)
+
+
+def test_overlapping_gc_pauses_switch_the_collector_back_on_after_the_last() -> None:
+    import gc
+
+    from models.io import gc_paused
+
+    assert gc.isenabled()
+    first, second = gc_paused(), gc_paused()
+    first.__enter__()
+    second.__enter__()
+    first.__exit__(None, None, None)  # ends before the other (another thread's pause)
+    assert not gc.isenabled()
+    second.__exit__(None, None, None)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with gc_paused():
+            pass
+        assert not gc.isenabled()  # it was off before: left off
+    finally:
+        gc.enable()

@@ -92,10 +92,12 @@ def _decimal(text: str) -> Decimal:
 
 
 def _format_count(value: float) -> str:
-    """Write a count with the largest suffix that keeps it exact to three decimals."""
-    for suffix, size in _SUFFIXES:
+    """Write a count with the largest suffix that keeps it exact to three decimals and under
+    a thousand (``1.5M``, ``2.5K``); otherwise in full (``1234567``, not ``1234.567K``)."""
+    for i, (suffix, size) in enumerate(_SUFFIXES):
         scaled = Decimal(str(value)) / size
-        if abs(scaled) >= 1 and scaled == scaled.quantize(Decimal("0.001")):
+        below_next = i == 0 or abs(scaled) < 1000
+        if abs(scaled) >= 1 and below_next and scaled == scaled.quantize(Decimal("0.001")):
             return format_number(float(scaled)) + suffix
     return format_number(value)
 

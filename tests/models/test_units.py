@@ -90,7 +90,7 @@ def test_percent(text: str | float, fraction: float, written: str) -> None:
         (1200, 1200, "1.2K"),
         ("999", 999, "999"),
         (12.0, 12, "12"),
-        ("1234567", 1_234_567, "1234.567K"),  # the largest suffix exact to three decimals
+        ("1234567", 1_234_567, "1234567"),  # no suffix keeps it exact under a thousand
         ("1234", 1234, "1.234K"),
         ("1001", 1001, "1.001K"),
         ("10001", 10_001, "10.001K"),
@@ -142,3 +142,11 @@ def test_format_number_has_no_float_noise(value: float, text: str) -> None:
 
 def test_parse_count_accepts_integers_as_is() -> None:
     assert parse_count(7) == 7
+
+
+@pytest.mark.parametrize(("value", "text"), [(1234567, "1234567"), (1_234_000, "1.234M"),
+                                             (2500, "2.5K"), (999_500, "999.5K"),
+                                             (1_000_500, "1000500"), (5 * 10**12, "5000B")])
+def test_counts_use_a_suffix_only_below_a_thousand_of_it(value: int, text: str) -> None:
+    assert str(Count(value)) == text
+    assert Count.parse(text).value == value

@@ -306,24 +306,9 @@ class _Script:
         return "\n\n".join(parts) + "\n"
 
 
-_ENGINE_LABELS = {
-    "postgresql": "PostgreSQL",
-    "mysql": "MySQL",
-    "mariadb": "MariaDB",
-    "sqlite": "SQLite",
-    "clickhouse": "ClickHouse",
-    "redis": "Redis",
-    "elasticsearch": "Elasticsearch",
-    "mongodb": "MongoDB",
-    "cassandra": "Cassandra",
-    "dynamodb": "DynamoDB",
-    "s3": "S3",
-}
-
-
 def engine_label(store: Datastore) -> str:
     """The engine's product name (``PostgreSQL``) for prose and comments."""
-    return _ENGINE_LABELS.get(store.engine.value, store.engine.value)
+    return store.engine.title
 
 
 def _generator(dialect: str) -> Generator:

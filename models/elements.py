@@ -169,6 +169,11 @@ class DatastoreEngine(str, Enum):
         """The sqlglot dialect name for SQL engines."""
         return _DIALECTS.get(self)
 
+    @property
+    def title(self) -> str:
+        """The product's name as its makers write it (``PostgreSQL``, ``MongoDB``)."""
+        return _ENGINE_TITLES.get(self, self.value)
+
 
 _DIALECTS = {
     DatastoreEngine.POSTGRESQL: "postgres",
@@ -178,6 +183,19 @@ _DIALECTS = {
     DatastoreEngine.CLICKHOUSE: "clickhouse",
 }
 _SQL_ENGINES = frozenset(_DIALECTS)
+_ENGINE_TITLES = {
+    DatastoreEngine.POSTGRESQL: "PostgreSQL",
+    DatastoreEngine.MYSQL: "MySQL",
+    DatastoreEngine.MARIADB: "MariaDB",
+    DatastoreEngine.SQLITE: "SQLite",
+    DatastoreEngine.CLICKHOUSE: "ClickHouse",
+    DatastoreEngine.REDIS: "Redis",
+    DatastoreEngine.ELASTICSEARCH: "Elasticsearch",
+    DatastoreEngine.MONGODB: "MongoDB",
+    DatastoreEngine.CASSANDRA: "Cassandra",
+    DatastoreEngine.DYNAMODB: "DynamoDB",
+    DatastoreEngine.S3: "S3",
+}
 
 
 class StepKind(str, Enum):

@@ -93,12 +93,6 @@ DEFAULT_MAX_CONNECTIONS: dict[DatastoreEngine, int] = {
     DatastoreEngine.MARIADB: 151,
 }
 
-_ENGINE_NAMES = {
-    DatastoreEngine.POSTGRESQL: "PostgreSQL",
-    DatastoreEngine.MYSQL: "MySQL",
-    DatastoreEngine.MARIADB: "MariaDB",
-}
-
 
 class ConnectionExhaustion(Rule):
     """The services' connection pools can open more connections than the datastore accepts.
@@ -148,7 +142,7 @@ class ConnectionExhaustion(Rule):
         if total <= limit:
             return
         whose = "whose limit is" if store.max_connections else \
-            f"whose limit is {_ENGINE_NAMES[store.engine]}'s default of"
+            f"whose limit is {store.engine.title}'s default of"
         terms = [f"{size} x {n} = {size * n:,}" for _, size, n in shares]
         if len(shares) == 1:
             who = f"{shares[0][0]} may open {terms[0]} connections"

@@ -90,7 +90,7 @@ def _role(role: QPalette.ColorRole) -> QColor:
 def element_subtitle(element: Element) -> str:
     """The second line of an element: its technology, or its engine and version."""
     if isinstance(element, Datastore):
-        return " ".join(filter(None, (element.engine.value.capitalize(), element.version)))
+        return " ".join(filter(None, (element.engine.title, element.version)))
     return getattr(element, "technology", "") or style.KIND_LABELS[kind_of(element)]
 
 

@@ -297,3 +297,12 @@ def test_importing_the_studio_survives_pyside_dropping_none_references() -> None
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           timeout=60)
     assert done.returncode == 0 and "alive" in done.stdout, done.stderr[-300:]
+
+
+def test_a_datastore_subtitle_names_its_engine_as_its_makers_write_it() -> None:
+    from models.elements import Datastore, DatastoreEngine
+    from studio.canvas.items import element_subtitle
+
+    assert element_subtitle(Datastore(engine=DatastoreEngine.POSTGRESQL, version="16")) == \
+        "PostgreSQL 16"
+    assert element_subtitle(Datastore(engine=DatastoreEngine.MONGODB)) == "MongoDB"

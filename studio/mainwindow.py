@@ -164,6 +164,7 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.canvas_page, "Architecture")
         self.tabs.tabBar().setTabButton(0, self.tabs.tabBar().ButtonPosition.RightSide, None)
         self.tabs.tabCloseRequested.connect(self.close_tab)
+        self.tabs.currentChanged.connect(self._tab_changed)
         self.setCentralWidget(self.tabs)
         self.menus: dict[str, QMenu] = {}
         self.inspector = InspectorPanel()
@@ -861,12 +862,23 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------ selection sync
 
+    def _tab_changed(self, index: int) -> None:
+        """The Inspector shows the element an editor tab edits (``api:<id>``, ``schema:<id>``,
+        ``queries:<id>``), and the canvas selection again on the canvas tab."""
+        if self.document is None or self.scene is None:
+            return
+        key = str(self.tabs.widget(index).property("tabKey") or "") if index > 0 else ""
+        element_id = key.partition(":")[2]
+        if element_id and element_id in self.document.design.graph:
+            self.inspector.show_element(element_id)
+        elif index == 0:
+            self._scene_selected()
+
     def _scene_selected(self) -> None:
         ids = self.scene.selected_element_ids() if self.scene else []
         keys = self.scene.selected_relation_keys() if self.scene else []
-        show_relation = getattr(self.inspector, "show_relation", None)
-        if not ids and len(keys) == 1 and show_relation is not None:
-            show_relation(keys[0])
+        if not ids and len(keys) == 1:
+            self.inspector.show_relation(keys[0])
         else:
             self.inspector.show_element(ids[0] if len(ids) == 1 else None, len(ids))
         self.outline.select_ids(ids)

@@ -335,3 +335,12 @@ def test_toolbar_actions_have_icons_in_the_palettes_ink(window: MainWindow) -> N
                if image.pixelColor(x, y).alpha() == 255}
     assert ink.rgb() in colours
     assert "edit-undo" in {p.stem for p in ICONS.glob("*.svg")}
+
+
+def test_the_inspector_follows_the_editor_tab(window: MainWindow) -> None:
+    window.scene.select_ids(["worker"])
+    assert window.inspector.element_id == "worker"
+    window.open_editor("api", "api")
+    assert window.inspector.element_id == "api"
+    window.tabs.setCurrentIndex(0)
+    assert window.inspector.element_id == "worker"

@@ -51,7 +51,7 @@ from models.elements import ID_PATTERN, Datastore, Query, Table
 from models.elements import Index as ModelIndex
 from models.events import ElementAdded, ElementChanged, ElementRemoved
 from models.units import Rate, UnitError
-from studio.commands import EditElement
+from studio.commands import EditElement, SetChecks
 from studio.document import Document
 from studio.editors.editor_widgets import UndoToDocument, button_row, colour_dot, tool_button
 from studio.editors.sql_highlight import SqlHighlighter, error_span
@@ -284,6 +284,25 @@ class QueryEditor(QWidget):
         if store is not None and queries != store.queries:
             self._push(replace(store, queries=queries), text, field)
 
+    def _push_with_suppressions(self, queries: dict[str, Query], text: str, old: str,
+                                new: str | None) -> None:
+        """Change the queries, and in the same undo step carry the accepted findings of query
+        ``old`` over to ``new`` (a rename), or drop them (``None``, a delete)."""
+        checks = self.design.checks
+        suffix = f"@{self.store_id}.{old}"
+        moved = {}
+        for key, value in checks.suppress.items():
+            if not key.endswith(suffix):
+                moved[key] = value
+            elif new:
+                moved[key[: -len(old)] + new] = value
+        stack = self.document.undo_stack
+        stack.beginMacro(text)
+        self._push_queries(queries, text)
+        if moved != checks.suppress:
+            stack.push(SetChecks(self.design, replace(checks, suppress=moved)))
+        stack.endMacro()
+
     def _set_field(self, name: str, value: Any) -> None:
         """Change one field of the selected query (typing in one field merges)."""
         query, store = self.query(), self.store
@@ -329,7 +348,8 @@ class QueryEditor(QWidget):
         ids = list(store.queries)
         row = ids.index(query_id)
         ids.remove(query_id)
-        self._push_queries({k: store.queries[k] for k in ids}, f"Delete query {query_id}")
+        self._push_with_suppressions({k: store.queries[k] for k in ids},
+                                     f"Delete query {query_id}", query_id, None)
         self.select(ids[min(row, len(ids) - 1)] if ids else None)
 
     def rename_query(self, old: str, new: str) -> str:
@@ -345,7 +365,7 @@ class QueryEditor(QWidget):
         if new in store.queries:
             return f"there is already a query '{new}'"
         queries = {(new if k == old else k): q for k, q in store.queries.items()}
-        self._push_queries(queries, f"Rename query {old} to {new}")
+        self._push_with_suppressions(queries, f"Rename query {old} to {new}", old, new)
         self.select(new)
         return ""
 

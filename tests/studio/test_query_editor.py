@@ -273,3 +273,21 @@ def test_undo_keys_in_the_sql_editor_go_to_the_document(editor: QueryEditor) -> 
                       Qt.KeyboardModifier.ControlModifier)
     QApplication.sendEvent(editor.sql, other)
     assert other.isAccepted()  # select-all stays the editor's
+
+
+def test_renaming_or_deleting_a_query_carries_its_accepted_findings(editor: QueryEditor) -> None:
+    from models.elements import ChecksConfig, Suppression
+
+    accepted = {"ARC801@db.by-customer": Suppression("reporting only, runs nightly"),
+                "ARC201@api": Suppression("internal tool")}
+    editor.design.set_checks(ChecksConfig(suppress=accepted))
+    stack = editor.document.undo_stack
+    assert editor.rename_query("by-customer", "history") == ""
+    assert list(editor.design.checks.suppress) == ["ARC801@db.history", "ARC201@api"]
+    assert stack.count() == 1  # the rename and the suppression: one undo step
+    stack.undo()
+    assert editor.design.checks.suppress == accepted and "by-customer" in queries(editor)
+    editor.delete_query("by-customer")
+    assert list(editor.design.checks.suppress) == ["ARC201@api"]
+    stack.undo()
+    assert editor.design.checks.suppress == accepted and "by-customer" in queries(editor)

@@ -79,7 +79,7 @@ def test_review_findings_are_grouped_by_severity() -> None:
         review.index("### Error (1)") < review.index("### Warning (1)") < review.index("### Info")
     )
     assert (
-        "| `SEC001@orders-db` | orders-db | Not encrypted &lt;b&gt;x&lt;/b&gt; \\| y | Encrypt |"
+        "| `SEC001@orders-db` | orders-db | Not encrypted &lt;b>x&lt;/b> \\| y | Encrypt |"
         in review
     )
     assert "found 3 issues: 1 error, 1 warning, 1 info" in review

@@ -452,14 +452,17 @@ class ForeignKeysModel(RecordsModel):
         message = problem.message
         if "references missing table" in message:
             return column.field == "table"
-        if "references missing column" in message or " columns reference " in message:
+        if ("references missing column" in message or " columns reference " in message
+                or "primary or unique key" in message or "no primary key" in message):
             return column.field == "references"
         if "ON DELETE" in message:
             return column.field == "on_delete"
         return column.field == "columns"
 
     def set(self, table: Table, key: str, field: str, value: Any) -> Table:
-        return ops.set_foreign_key(table, key, field, str(value))
+        store = self.context.store()
+        target = store.tables.get(str(value).strip()) if store is not None else None
+        return ops.set_foreign_key(table, key, field, str(value), target)
 
 
 class ChecksModel(RecordsModel):

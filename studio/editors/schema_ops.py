@@ -66,6 +66,7 @@ __all__ = [
     "set_unique",
     "split_list",
     "type_vocabulary",
+    "unique_keys",
     "with_changes",
     "with_table",
 ]
@@ -527,23 +528,40 @@ def set_index(table: Table, name: str, field: str, value: Any) -> Table:
 
 
 def add_foreign_key(store: Datastore, table_name: str, column: str | None) -> tuple[Table, str]:
-    """A foreign key from ``column`` (else the first column) to another table's first key."""
+    """A foreign key from ``column`` (else the first column) to another table's key.
+
+    The target is the first other table with a one-column primary or unique key (so that the
+    new key is sound), else the first other table.
+    """
     table = store.tables[table_name]
     column = column or next(iter(table.columns), "")
-    target = next((n for n in store.tables if n != table_name), table_name)
-    keys = store.tables[target].primary_key or tuple(store.tables[target].columns)
+    others = [n for n in store.tables if n != table_name] or [table_name]
+    single = {n: next((k for k in unique_keys(store.tables[n]) if len(k) == 1), None)
+              for n in others}
+    target = next((n for n in others if single[n]), others[0])
+    keys = single[target] or store.tables[target].primary_key or tuple(
+        store.tables[target].columns)
     name = _fresh(table.foreign_keys, f"fk_{table_name}_{column or target}")
     fk = ForeignKey(columns=(column,) if column else (), table=target, references=keys[:1])
     return replace(table, foreign_keys={**table.foreign_keys, name: fk}), name
 
 
-def set_foreign_key(table: Table, name: str, field: str, value: str) -> Table:
+def set_foreign_key(table: Table, name: str, field: str, value: str,
+                    target: Table | None = None) -> Table:
     """Set ``columns``/``references`` (comma-separated), ``table`` or ``on_delete``.
 
     Columns keep the referenced column they were paired with, so dropping a column from a
-    composite key drops its reference too; a new column's reference is left to fill in.
+    composite key drops its reference too; a new column's reference is left to fill in. A new
+    ``table`` (its definition given as ``target``) whose columns do not hold the references as
+    a key gets its key of as many columns instead, the primary key first.
     """
     fk = table.foreign_keys[name]
+    if field == "table" and target is not None:
+        keys = unique_keys(target)
+        refs = set(fk.references)
+        if not any(set(key) == refs for key in keys):
+            key = next((k for k in keys if len(k) == len(fk.columns)), None)
+            fk = replace(fk, references=key) if key else fk
     parsed: Any = split_list(value) if field in ("columns", "references") else value.strip()
     if field == "on_delete":
         parsed = " ".join(parsed.lower().replace("_", " ").split())
@@ -635,11 +653,38 @@ def _fk_problems(store: Datastore, table: Table, fk: ForeignKey) -> Iterator[str
                 yield f"{column} is {ours} but {fk.table}.{ref} is {theirs}"
     if len(fk.references) != len(fk.columns):
         yield f"{len(fk.columns)} columns reference {len(fk.references)} columns"
+    elif fk.columns and all(c in target.columns for c in fk.references):
+        yield from _fk_target_problems(fk, target)
     if not fk.columns:
         yield "no columns"
     action = " ".join(fk.on_delete.lower().replace("_", " ").replace("-", " ").split())
     if action and action not in ON_DELETE:
         yield f"ON DELETE {fk.on_delete}: use one of {', '.join(ON_DELETE)}"
+
+
+def unique_keys(table: Table) -> list[tuple[str, ...]]:
+    """The column sets a foreign key may reference: the primary key, the unique constraints and
+    the unique indexes on plain columns without ``WHERE`` (in that order, each set once)."""
+    keys = [table.primary_key] if table.primary_key else []
+    keys += [columns for columns in table.unique.values() if columns]
+    keys += [tuple(_split_order(c)[0] for c in index.columns)
+             for index in table.indexes.values()
+             if index.unique and not index.where and index.columns
+             and all(_IDENT.match(_split_order(c)[0]) for c in index.columns)]
+    seen: set[frozenset[str]] = set()
+    return [k for k in keys if not (frozenset(k) in seen or seen.add(frozenset(k)))]
+
+
+def _fk_target_problems(fk: ForeignKey, target: Table) -> Iterator[str]:
+    """A foreign key must reference a whole primary or unique key (any order) of its target."""
+    keys = unique_keys(target)
+    if any(set(fk.references) == set(key) and len(fk.references) == len(key) for key in keys):
+        return
+    shown = f"{fk.table}({', '.join(fk.references)}) is not a primary or unique key"
+    valid = [key for key in keys if len(key) == len(fk.columns)] or keys
+    advice = (" or ".join(f"{fk.table}({', '.join(key)})" for key in valid)
+              if valid else f"nothing: give {fk.table} a primary key or a unique constraint")
+    yield f"{shown}; it can reference {advice}"
 
 
 def _index_problems(table: Table, index: Index, dialect: str) -> Iterator[str]:

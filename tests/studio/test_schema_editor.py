@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +34,19 @@ def document(qapp: object) -> Document:
 @pytest.fixture
 def editor(qtbot: Any, document: Document) -> SchemaEditor:
     widget = SchemaEditor(document, "orders-db")
+    qtbot.addWidget(widget)
+    return widget
+
+
+@pytest.fixture
+def unreferenced(qtbot: Any) -> SchemaEditor:
+    """The editor on orders-db with no foreign key to orders, so its primary key may change."""
+    design = load_design(SAMPLE)
+    db = design.element("orders-db")
+    assert isinstance(db, Datastore)
+    items = replace(db.tables["order_items"], foreign_keys={})
+    design.replace_element("orders-db", replace(db, tables={**db.tables, "order_items": items}))
+    widget = SchemaEditor(Document(design, checker_factory=lambda _d: None), "orders-db")
     qtbot.addWidget(widget)
     return widget
 
@@ -101,8 +115,9 @@ def test_opens_on_the_first_table_with_its_columns_and_indexes(editor: SchemaEdi
     ("Unique", True, lambda t: t.unique),
     ("Comment", "lifecycle state", lambda t: t.columns["status"].comment),
 ])
-def test_each_column_cell_edit_is_one_undo_step(editor: SchemaEditor, title: str, value: Any,
-                                                read: Any) -> None:
+def test_each_column_cell_edit_is_one_undo_step(unreferenced: SchemaEditor, title: str,
+                                                value: Any, read: Any) -> None:
+    editor = unreferenced
     stack = editor.document.undo_stack
     before = read(table(editor))
     assert set_cell(editor.columns_model, "status", title, value)
@@ -116,7 +131,8 @@ def test_each_column_cell_edit_is_one_undo_step(editor: SchemaEditor, title: str
 
 
 def test_primary_key_follows_column_order_and_unique_gets_a_named_constraint(
-        editor: SchemaEditor) -> None:
+        unreferenced: SchemaEditor) -> None:
+    editor = unreferenced
     set_cell(editor.columns_model, "status", "PK", True)
     assert table(editor).primary_key == ("id", "status", "created_at")
     set_cell(editor.columns_model, "status", "Unique", True)
@@ -125,7 +141,8 @@ def test_primary_key_follows_column_order_and_unique_gets_a_named_constraint(
     assert table(editor).unique == {}
 
 
-def test_a_primary_key_column_becomes_not_null(editor: SchemaEditor) -> None:
+def test_a_primary_key_column_becomes_not_null(unreferenced: SchemaEditor) -> None:
+    editor = unreferenced
     set_cell(editor.columns_model, "status", "Null", True)
     set_cell(editor.columns_model, "status", "PK", True)
     assert not table(editor).columns["status"].nullable
@@ -242,6 +259,9 @@ def test_a_reference_added_in_the_grid_is_a_connector_in_the_er_view(
 
 def test_a_column_of_a_composite_foreign_key_changes_only_its_reference(
         editor: SchemaEditor) -> None:
+    key = editor.add_record("indexes")
+    assert set_cell(editor.indexes_model, key, "Columns", "updated_at, id")
+    assert set_cell(editor.indexes_model, key, "Unique", True)
     editor.select_table("order_items")
     assert set_cell(editor.columns_model, "order_created_at", "References", "orders.updated_at")
     fk = table(editor, "order_items").foreign_keys["fk_order_items_order"]
@@ -270,10 +290,17 @@ def test_foreign_key_grid_edits_are_undo_steps_and_move_the_connector(
     editor.select_table("order_items")
     assert not set_cell(model, fk, "Table", "users")  # users has no created_at
     assert "missing column users.created_at" in editor.message.text()
-    assert set_cell(model, fk, "Columns", "order_id")  # its reference goes with it
-    assert table(editor, "order_items").foreign_keys[fk].references == ("id",)
-    assert set_cell(model, fk, "Table", "users")
-    assert not set_cell(model, fk, "Foreign key", "") and stack.count() == 6
+    assert not set_cell(model, fk, "Columns", "order_id")  # orders(id) alone is not a key
+    assert "it can reference orders(id, created_at)" in editor.message.text()
+    editor.select_table("users")
+    assert editor.add_column() == "new_column"
+    assert set_cell(editor.columns_model, "new_column", "Type", "TIMESTAMP")
+    assert set_cell(editor.columns_model, "new_column", "Name", "created")
+    assert set_cell(editor.columns_model, "created", "PK", True)
+    editor.select_table("order_items")
+    assert set_cell(model, fk, "Table", "users")  # the references follow users' key
+    assert table(editor, "order_items").foreign_keys[fk].references == ("id", "created")
+    assert not set_cell(model, fk, "Foreign key", "") and stack.count() == 9
     connector = editor.er_scene.foreign_keys[("order_items", fk)]
     assert connector.target.name == "users"
     assert not set_cell(model, fk, "Columns", "order_id, product_id")
@@ -287,10 +314,18 @@ def test_foreign_key_grid_edits_are_undo_steps_and_move_the_connector(
 def test_add_move_and_delete_foreign_keys_and_checks(editor: SchemaEditor) -> None:
     editor.select_table("order_items")
     editor.columns_view.setCurrentIndex(cell(editor.columns_model, "product_id", "Name"))
+    assert editor.add_record("foreign_keys") is None  # no table has a one-column key yet
+    assert "it can reference orders(id, created_at)" in editor.message.text()
+    editor.add_table()
+    editor.rename_table("products")
+    assert set_cell(editor.columns_model, "id", "Type", "UUID")
+    editor.select_table("order_items")
+    editor.columns_view.setCurrentIndex(cell(editor.columns_model, "product_id", "Name"))
     key = editor.add_record("foreign_keys")
     assert key == "fk_order_items_product_id"
     added = table(editor, "order_items").foreign_keys[key]
-    assert (added.columns, added.table, added.references) == (("product_id",), "orders", ("id",))
+    assert (added.columns, added.table, added.references) == \
+        (("product_id",), "products", ("id",))
     assert editor.records_tabs.currentIndex() == 1
     assert editor.records_tabs.tabText(1) == "Foreign keys (2)"
     editor.move_record("foreign_keys", -1)
@@ -302,7 +337,42 @@ def test_add_move_and_delete_foreign_keys_and_checks(editor: SchemaEditor) -> No
     assert set_cell(editor.checks_model, check, "Condition", "price >= 0")
     assert not set_cell(editor.checks_model, check, "Condition", "cost >= 0")
     assert "check order_items_check: no column cost" in editor.message.text()
-    assert editor.document.undo_stack.count() == 5
+    assert editor.document.undo_stack.count() == 8
+
+
+def test_a_foreign_key_must_reference_a_whole_primary_or_unique_key(
+        editor: SchemaEditor) -> None:
+    """order_items is keyed by (id, order_created_at): its id alone is no key to reference."""
+    assert not set_cell(editor.columns_model, "user_id", "References", "order_items.id")
+    message = editor.message.text()
+    assert "order_items(id) is not a primary or unique key" in message
+    assert "it can reference order_items(id, order_created_at)" in message
+    assert editor.document.undo_stack.count() == 0 and table(editor).foreign_keys == {}
+    editor.select_table("order_items")
+    assert set_cell(editor.columns_model, "id", "Unique", True)  # now a key of its own
+    editor.select_table("orders")
+    assert set_cell(editor.columns_model, "total", "Type", "BIGINT")
+    assert set_cell(editor.columns_model, "total", "References", "order_items.id")
+    assert table(editor).foreign_keys["fk_orders_total"].references == ("id",)
+
+
+@pytest.mark.parametrize(("index", "valid"), [
+    ({"columns": ("id",), "unique": True}, True),
+    ({"columns": ("id DESC",), "unique": True}, True),
+    ({"columns": ("id",), "unique": False}, False),
+    ({"columns": ("id",), "unique": True, "where": "quantity > 0"}, False),
+    ({"columns": ("lower(id)",), "unique": True}, False),
+])
+def test_which_unique_indexes_make_a_key(index: dict[str, Any], valid: bool) -> None:
+    from models.elements import Column, ForeignKey, Index
+
+    target = Table(columns={"id": Column("BIGINT"), "quantity": Column("INTEGER")},
+                   primary_key=("id", "quantity"), indexes={"ix": Index(**index)})
+    source = Table(columns={"item_id": Column("BIGINT")},
+                   foreign_keys={"fk": ForeignKey(("item_id",), "items", ("id",))})
+    problems = ops.schema_problems(Datastore(tables={"items": target, "lines": source}))
+    assert (problems == []) is valid
+    assert valid or "it can reference items(id, quantity)" in problems[0].message
 
 
 # --------------------------------------------------------------------------- validation

@@ -22,7 +22,7 @@ from typing import NamedTuple
 
 from sqlglot import exp
 
-from checks.index_advisor.canon import canonical
+from checks.index_advisor.canon import canonical, key_text
 from checks.index_advisor.graph import Graph, Rel, Sarg, SargKind
 from checks.index_advisor.schema import Schema, Table, normalise_expression
 from checks.index_advisor.simple import has_expression_keys, note_wrapped, simple_graph
@@ -619,7 +619,7 @@ class GraphBuilder:
         table = scope.graph.rels[rel].table
         if table is None or not has_expression_keys(table):
             return None
-        key = normalise_expression(side)
+        key = key_text(side)
         return (rel, key) if any(key in i.columns for i in table.access_paths()) else None
 
     def _wrapped(

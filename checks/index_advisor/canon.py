@@ -36,6 +36,40 @@ def canonical(node: exp.Expression) -> str:
     return _other(node, kind)
 
 
+def key_text(node: exp.Expression) -> str:
+    """Canonical text of an index key, or of the expression a predicate searches.
+
+    As :func:`canonical`, except that a cast at the top of the key is kept
+    (``CAST(track_id AS TEXT)``): an index on the cast serves the cast, one on the bare
+    column does not. Casts inside (``lower((email)::text)``, as pg_dump writes it) are
+    still dropped, so both sides compare equal.
+    """
+    while type(node) is exp.Paren:
+        node = node.this
+    if isinstance(node, exp.Cast) and node.find(exp.Column) is not None:
+        return f"CAST({canonical(node.this)} AS {_type(node)})"
+    return canonical(node)
+
+
+def shown(node: exp.Expression) -> str:
+    """The text of ``node`` for a message quoting it: as :func:`canonical`, casts kept."""
+    if node.find(exp.Cast) is None:
+        return canonical(node)
+    copy = node.copy()
+    for cast in list(copy.find_all(exp.Cast, bfs=True)):
+        if cast is copy:
+            return f"CAST({shown(cast.this)} AS {_type(cast)})"
+        if cast.root() is copy:  # not inside a cast already replaced
+            text = f"CAST({shown(cast.this)} AS {_type(cast)})"
+            cast.replace(exp.Literal(this=text, is_string=False))
+    return canonical(copy)
+
+
+def _type(cast: exp.Expression) -> str:
+    to = cast.args.get("to")
+    return to.sql(dialect="postgres") if isinstance(to, exp.Expression) else "?"
+
+
 def _other(node: exp.Expression, kind: type) -> str:
     if kind is exp.Cast or kind is exp.Paren:
         return canonical(node.this)
@@ -48,6 +82,11 @@ def _other(node: exp.Expression, kind: type) -> str:
         inner = node.this
         if isinstance(inner, exp.Is) and isinstance(inner.expression, exp.Null):
             return f"{canonical(inner.this)} IS NOT NULL"
+        if type(inner) in (exp.In, exp.Between):  # written `x NOT IN (...)`, as people do
+            text = canonical(inner)
+            subject = canonical(inner.this)
+            if text.startswith(subject + " "):
+                return f"{subject} NOT {text[len(subject) + 1 :]}"
         return f"NOT {canonical(inner)}"
     if kind is exp.Between and not node.args.get("symmetric"):
         low, high = node.args["low"], node.args["high"]

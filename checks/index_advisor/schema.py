@@ -30,7 +30,7 @@ import sqlglot
 from sqlglot import exp
 from sqlglot.errors import ParseError, TokenError
 
-from checks.index_advisor.canon import canonical
+from checks.index_advisor.canon import canonical, key_text
 from checks.index_advisor.sqltext import (
     SqlTextError,
     blank_meta_commands,
@@ -333,7 +333,7 @@ def _key(node: exp.Expression) -> str:
         return node.name.lower()
     if isinstance(node, exp.Paren):
         node = node.this
-    return normalise_expression(node)
+    return key_text(node)
 
 
 def _create_index(builder: _Builder, create: exp.Create) -> str | None:

@@ -23,9 +23,9 @@ from typing import cast
 
 from sqlglot import exp
 
-from checks.index_advisor.canon import canonical
+from checks.index_advisor.canon import canonical, key_text, shown
 from checks.index_advisor.graph import Graph, Rel, Sarg, SargKind
-from checks.index_advisor.schema import Schema, Table
+from checks.index_advisor.schema import Index, Schema, Table
 
 _LEAVES = (exp.Literal, exp.Null, exp.Placeholder, exp.Parameter, exp.Boolean)
 _LEAVES_OR_COLUMN = (*_LEAVES, exp.Column)
@@ -261,7 +261,7 @@ def _wrapped(side: exp.Expression, node: exp.Expression, graph: Graph, kind: Sar
     rel = rels.pop()
     table = graph.rels[rel].table
     assert table is not None
-    key = canonical(side)
+    key = key_text(side)
     if has_expression_keys(table) and any(key in i.columns for i in table.access_paths()):
         _add(graph, (rel, key), kind, node)
         return
@@ -279,11 +279,27 @@ def note_wrapped(graph: Graph, rel: str, side: exp.Expression, node: exp.Express
         else "a function"
     )
     column = side.find(exp.Column)
-    graph.note(
-        rel,
-        f"`{canonical(node)}` is not sargable ({what} around `{column.name if column else '?'}`)",
-    )
-    graph.candidates.setdefault(rel, []).append((canonical(side), SargKind.EQ, True))
+    note = f"`{shown(node)}` is not sargable ({what} around `{column.name if column else '?'}`)"
+    existing = _serving_without_cast(graph.rels[rel].table, side)
+    if existing is not None:
+        graph.note(rel, f"{note}; without the cast, {existing.describe()} would serve it")
+        return
+    graph.note(rel, note)
+    graph.candidates.setdefault(rel, []).append((key_text(side), SargKind.EQ, True))
+
+
+def _serving_without_cast(table: Table | None, side: exp.Expression) -> Index | None:
+    """The index that leads with the column ``side`` casts (``CAST(track_id AS TEXT)``):
+    rewriting the predicate on the bare column lets it serve, no new index needed."""
+    while type(side) is exp.Paren:
+        side = side.this
+    inner = side.this if isinstance(side, exp.Cast) else None
+    while type(inner) is exp.Paren:
+        inner = inner.this
+    if table is None or not isinstance(inner, exp.Column):
+        return None
+    leading = table.leading.get(inner.name.lower(), ())
+    return next((i for i in leading if i.ordered and i.where is None), None)
 
 
 def _or(node: exp.Expression, graph: Graph) -> None:

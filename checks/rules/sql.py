@@ -28,6 +28,7 @@ from checks.index_advisor import (
     redundant_indexes,
     unindexed_foreign_keys,
 )
+from checks.index_advisor.canon import key_text
 from checks.index_advisor.schema import normalise_expression
 from models import elements as m
 from models.design import Design
@@ -51,7 +52,7 @@ def _index_key(item: str, dialect: str) -> str:
     node = node.this if isinstance(node, exp.Paren) else node
     if isinstance(node, exp.Column | exp.Identifier):
         return node.name.lower()
-    return normalise_expression(node)
+    return key_text(node)
 
 
 def _parsed_item(item: str, dialect: str) -> exp.Expression | None:

@@ -56,7 +56,9 @@ from studio.document import Document
 from studio.editors.editor_widgets import UndoToDocument, button_row, colour_dot, tool_button
 from studio.editors.sql_highlight import SqlHighlighter, error_span
 
-__all__ = ["ADVISE_DELAY_MS", "QueryEditor", "index_from_sql", "install", "open_queries"]
+__all__ = [
+    "ADVISE_DELAY_MS", "QueryEditor", "followed", "index_from_sql", "install", "open_queries",
+]
 
 #: Quiet time after the last keystroke before the index advisor looks at the query.
 ADVISE_DELAY_MS = 300
@@ -449,6 +451,7 @@ class QueryEditor(QWidget):
         ids = list(store.queries) if store else []
         shown = [self.list.item(r).data(Qt.ItemDataRole.UserRole) for r in range(self.list.count())]
         if ids != shown:
+            self.current = followed(shown, ids, self.current)
             self.list.clear()
             for query_id in ids:
                 item = QListWidgetItem(colour_dot(_COLOURS["none"]), query_id)
@@ -696,3 +699,16 @@ def install(window: Any) -> None:
     action.triggered.connect(lambda: open_queries(window))
     window.menus["design"].addAction(action)
     window.query_editor_action = action
+
+
+def followed(before: list[str], after: list[str], current: str | None) -> str | None:
+    """Which item to select once the list changes from ``before`` to ``after`` (undo, redo, an
+    edit elsewhere): the one item that appeared (an add redone, a delete undone, a rename),
+    else the current one, else its neighbour where it was (an add undone)."""
+    appeared = [key for key in after if key not in before]
+    if before and len(appeared) == 1:
+        return appeared[0]
+    if current in after or not after:
+        return current if current in after else None
+    row = before.index(current) if current in before else 0
+    return after[min(row, len(after) - 1)]

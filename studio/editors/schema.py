@@ -63,6 +63,7 @@ from studio.commands import EditElement
 from studio.document import Document
 from studio.editors import schema_ops as ops
 from studio.editors.er import ErScene, ErView
+from studio.editors.query import followed
 from studio.editors.schema_models import (
     CheckDelegate,
     ChecksModel,
@@ -113,6 +114,7 @@ class SchemaEditor(QWidget):
         super().__init__(parent)
         self.document, self.design, self.store_id = document, document.design, store_id
         self.current_table: str | None = None
+        self._tables_shown: list[str] = []  # the table names at the last refresh
         self._problems: list[Problem] | None = None
         self._checked: tuple[Datastore | None, list[Problem]] = (None, [])
         self._source: QWidget | None = None  # the field being typed in (not refreshed)
@@ -488,8 +490,10 @@ class SchemaEditor(QWidget):
         self.stack.setCurrentIndex(0 if store is not None and store.engine.is_sql else 1)
         if store is None:
             return
-        if self.current_table not in store.tables:
-            self._pick_table_after_change(store)
+        names = list(store.tables)
+        if names != self._tables_shown:  # an undo, a redo or an edit elsewhere: follow it
+            self.current_table = followed(self._tables_shown, names, self.current_table)
+            self._tables_shown = names
         for model in (self.tables_model, self.columns_model, *self.record_models.values()):
             model.refresh()
         self._refresh_record_titles()
@@ -500,11 +504,6 @@ class SchemaEditor(QWidget):
         if self.title() != self._title:
             self._title = self.title()
             self.title_changed.emit(self._title)
-
-    def _pick_table_after_change(self, store: Datastore) -> None:
-        row = max(self.tables_view.currentIndex().row(), 0)
-        names = list(store.tables)
-        self.current_table = names[min(row, len(names) - 1)] if names else None
 
     def _refresh_header(self, store: Datastore) -> None:
         count = len(store.tables)

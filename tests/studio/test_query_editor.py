@@ -128,6 +128,24 @@ def test_add_rename_duplicate_delete(editor: QueryEditor) -> None:
     assert listed(editor) == ["by-id", "by-customer"]
 
 
+def test_undo_and_redo_keep_the_selection_on_the_changed_query(editor: QueryEditor,
+                                                               qtbot: QtBot) -> None:
+    stack = editor.document.undo_stack
+    editor.select("by-customer")
+    editor.add_query()
+    stack.undo()  # the added query goes: its neighbour is selected, not the first query
+    assert editor.current == "by-customer" and editor.list.currentItem().text() == "by-customer"
+    stack.redo()  # it is back, and selected, so the next edit lands on it
+    assert editor.current == "new-query" and editor.list.currentItem().text() == "new-query"
+    qtbot.keyClicks(editor.description, "Totals")
+    assert queries(editor)["new-query"].description == "Totals"
+    assert queries(editor)["by-id"].description == ""
+    editor.delete_query("by-id")
+    editor.select("new-query")
+    stack.undo()  # a delete undone selects the query it brings back
+    assert editor.current == "by-id" and editor.sql.toPlainText() == SERVED
+
+
 def test_rename_in_place_in_the_list(editor: QueryEditor) -> None:
     item = editor.list.item(1)
     item.setText("history")

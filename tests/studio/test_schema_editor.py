@@ -473,6 +473,25 @@ def test_add_delete_and_reorder_indexes(editor: SchemaEditor) -> None:
 # --------------------------------------------------------------------------- tables
 
 
+def test_undo_and_redo_keep_the_current_table_on_the_changed_one(editor: SchemaEditor) -> None:
+    stack = editor.document.undo_stack
+    editor.select_table("order_items")
+    assert editor.add_table() == "new_table"
+    stack.undo()  # the added table goes: the one before it is current, not the first
+    assert editor.current_table == "order_items"
+    assert editor.tables_view.currentIndex().row() == 1
+    stack.redo()  # it is back and current, so the next edit lands on it
+    assert editor.current_table == "new_table"
+    assert editor.tables_view.currentIndex().row() == 2
+    assert editor.columns_model.row_keys() == ["id"]
+    assert set_cell(editor.columns_model, "id", "Comment", "surrogate key")
+    assert table(editor, "new_table").columns["id"].comment == "surrogate key"
+    assert table(editor).columns["id"].comment == ""
+    editor.select_table("orders")
+    stack.undo()  # an edit of another table does not move the current table
+    assert editor.current_table == "orders"
+
+
 def test_add_rename_and_delete_tables(editor: SchemaEditor) -> None:
     stack = editor.document.undo_stack
     name = editor.add_table()

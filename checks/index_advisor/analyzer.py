@@ -8,7 +8,6 @@ again.
 
 from __future__ import annotations
 
-import re
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -23,7 +22,12 @@ from checks.index_advisor.builder import build_graphs
 from checks.index_advisor.explain import create_index_sql, explain_rel, label, suggestion_keys
 from checks.index_advisor.graph import Graph, Solution, solve
 from checks.index_advisor.schema import Schema, Table
-from checks.index_advisor.sqltext import MAX_NESTING, max_paren_depth
+from checks.index_advisor.sqltext import (
+    MAX_NESTING,
+    max_paren_depth,
+    parse_error_message,
+    token_error_message,
+)
 
 DIALECTS = ("postgres", "mysql", "sqlite")
 
@@ -100,9 +104,6 @@ class QueryError(ValueError):
         self.col = col
 
 
-_POSITION = re.compile(r"[Ll]ine (\d+), [Cc]ol(?:umn)?:? (\d+)")
-
-
 def parse_query(query: Query, dialect: str) -> exp.Expression:
     """Parse one query, refusing absurd nesting first.
 
@@ -119,20 +120,16 @@ def parse_query(query: Query, dialect: str) -> exp.Expression:
         )
     try:
         statements = [s for s in _parse(query.text, dialect) if s is not None]
-    except ParseError as error:
-        info = error.errors[0] if error.errors else {}
-        line, col = _file_position(query, info.get("line") or 1, info.get("col") or 1)
-        raise QueryError(
-            f"cannot parse SQL: {info.get('description') or error}", line, col
-        ) from None
-    except (TokenError, RecursionError) as error:
-        match = _POSITION.search(str(error))
-        line, col = _file_position(query, *(map(int, match.groups()) if match else (1, 1)))
-        raise QueryError(
-            f"cannot parse SQL: {str(error).splitlines()[0] if str(error) else 'too deep'}",
-            line,
-            col,
-        ) from None
+    except (ParseError, TokenError) as error:
+        message, at = (
+            parse_error_message(error, query.text)
+            if isinstance(error, ParseError)
+            else token_error_message(error, query.text)
+        )
+        line, col = _file_position(query, *_line_col(query.text, at))
+        raise QueryError(f"cannot parse SQL: {message}", line, col) from None
+    except RecursionError:
+        raise QueryError("cannot parse SQL: nested too deeply", query.line, query.col) from None
     if len(statements) != 1:
         raise QueryError(f"expected one statement, found {len(statements)}", query.line, query.col)
     statement = statements[0]

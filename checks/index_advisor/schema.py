@@ -32,10 +32,11 @@ from sqlglot.errors import ParseError, TokenError
 
 from checks.index_advisor.canon import canonical, key_text
 from checks.index_advisor.sqltext import (
-    SqlTextError,
     blank_meta_commands,
     check_nesting,
+    parse_error_message,
     split_statements,
+    token_error_message,
 )
 
 logging.getLogger("sqlglot").setLevel(logging.ERROR)
@@ -252,9 +253,12 @@ def _apply_statement(builder: _Builder, text: str, dialect: str) -> str | None:
     head = " ".join(text.split()[:3])
     try:
         statement = sqlglot.parse_one(text, read=dialect)
-    except (ParseError, TokenError, SqlTextError) as error:
-        first = str(error).splitlines()[0] if str(error) else type(error).__name__
-        return f"skipped statement sqlglot cannot parse (`{head}`...): {first}"
+    except ParseError as error:
+        why = parse_error_message(error, text)[0]
+        return f"skipped statement sqlglot cannot parse (`{head}`...): {why}"
+    except TokenError as error:
+        why = token_error_message(error, text)[0]
+        return f"skipped statement sqlglot cannot parse (`{head}`...): {why}"
     if isinstance(statement, exp.Create) and statement.kind == "TABLE":
         return _create_table(builder, statement)
     if isinstance(statement, exp.Create) and statement.kind == "INDEX":

@@ -115,6 +115,7 @@ class SchemaEditor(QWidget):
         self.document, self.design, self.store_id = document, document.design, store_id
         self.current_table: str | None = None
         self._tables_shown: list[str] = []  # the table names at the last refresh
+        self._fitted: tuple[str | None, tuple[int, ...]] = (None, ())  # grids sized for
         self._problems: list[Problem] | None = None
         self._checked: tuple[Datastore | None, list[Problem]] = (None, [])
         self._source: QWidget | None = None  # the field being typed in (not refreshed)
@@ -232,11 +233,13 @@ class SchemaEditor(QWidget):
         self.splitter.addWidget(self._table_pane())
         self.splitter.addWidget(self._side_pane())
         self.splitter.setStretchFactor(0, 0)
-        self.splitter.setStretchFactor(1, 1)
-        self.splitter.setStretchFactor(2, 0)
-        self.splitter.setSizes([170, 860, 430])
+        self.splitter.setStretchFactor(1, 3)
+        self.splitter.setStretchFactor(2, 1)
+        # The grids get most of the room; the diagram a third of what is left (drag to change).
+        self.splitter.setSizes([150, 700, 260])
+        self.splitter.setCollapsible(1, False)
         # Squeezed by the docks, the tables list keeps room for a name and its row count.
-        self.splitter.widget(0).setMinimumWidth(170)
+        self.splitter.widget(0).setMinimumWidth(140)
         layout.addWidget(self.splitter, 1)
         return page
 
@@ -345,11 +348,14 @@ class SchemaEditor(QWidget):
         self.table_widgets: list[QWidget] = [self.name_edit, self.rows_edit, self.growth_edit,
                                              self.retention_edit, self.comment_edit,
                                              self.archival_edit]
-        return _grid_box("Table", [[("Name", self.name_edit), ("Rows", self.rows_edit),
-                                    ("Growth", self.growth_edit),
+        _fit_text(self.rows_edit, "999.9M")
+        _fit_text(self.growth_edit, "99.9M/month")
+        _fit_text(self.retention_edit, "99999d")
+        return _grid_box("Table", [[("Name", self.name_edit), ("Rows", self.rows_edit)],
+                                   [("Growth", self.growth_edit),
                                     ("Retention", self.retention_edit)],
                                    [("Comment", self.comment_edit)],
-                                   [("Archival", self.archival_edit)]], (4, 2, 3, 2))
+                                   [("Archival", self.archival_edit)]], (3, 1))
 
     def _partition_form(self) -> QGroupBox:
         self.partition_by = _narrow(QComboBox())
@@ -365,11 +371,14 @@ class SchemaEditor(QWidget):
             lambda _line, text: self._edit_partition("retention", text, _line))
         self.partition_widgets: list[QWidget] = [self.partition_key, self.partition_interval,
                                                  self.partition_retention]
+        self.partition_key.setMinimumContentsLength(12)
+        self.partition_interval.setMinimumContentsLength(9)
+        _fit_text(self.partition_retention, "99999d")
         return _grid_box("Partitioning", [[("By", self.partition_by),
-                                           ("Key", self.partition_key),
-                                           ("Interval", self.partition_interval),
+                                           ("Key", self.partition_key)],
+                                          [("Interval", self.partition_interval),
                                            ("Retention", self.partition_retention)]],
-                         (2, 4, 3, 2))
+                         (1, 1))
 
     def _combo(self, field: str, tip: str) -> QComboBox:
         combo = _narrow(QComboBox())
@@ -406,7 +415,7 @@ class SchemaEditor(QWidget):
         view.addActions(actions)
         view.setItemDelegateForColumn(1, ComboDelegate(type_choices(self), view))
         view.setItemDelegateForColumn(6, ComboDelegate(reference_choices(self), view))
-        _stretch(view, {0: 140, 1: 125, 2: 40, 3: 130, 4: 34, 5: 52, 6: 190}, last=True)
+        view.horizontalHeader().setStretchLastSection(True)
         return _pane("Columns", self._toolbar(*actions), view)
 
     def _records_pane(self) -> QWidget:
@@ -416,8 +425,6 @@ class SchemaEditor(QWidget):
         tips = {"indexes": "Add an index on the current column",
                 "foreign_keys": "Add a foreign key from the current column",
                 "checks": "Add a check constraint"}
-        widths = {"indexes": {0: 170, 1: 200, 2: 52, 3: 190, 4: 70},
-                  "foreign_keys": {0: 190, 1: 190, 2: 130, 3: 170}, "checks": {0: 220}}
         for kind, model in self.record_models.items():
             view = self.record_views[kind] = self._view(model)
             noun = ops.RECORDS[kind]
@@ -426,7 +433,7 @@ class SchemaEditor(QWidget):
                 functools.partial(self.delete_record, kind), f"Delete the {noun}",
                 functools.partial(self.move_record, kind))
             view.addActions(actions)
-            _stretch(view, widths[kind], last=True)
+            view.horizontalHeader().setStretchLastSection(True)
             self.records_tabs.addTab(_pane("", self._toolbar(*actions), view), noun)
         self.indexes_view = self.record_views["indexes"]
         (self.add_index_action, self.delete_index_action, self.index_up_action,
@@ -496,6 +503,8 @@ class SchemaEditor(QWidget):
             self._tables_shown = names
         for model in (self.tables_model, self.columns_model, *self.record_models.values()):
             model.refresh()
+        if self._fitted != (self.current_table, self._shape()):
+            self._fit_grids()
         self._refresh_record_titles()
         self._sync_table_selection()
         self._refresh_header(store)
@@ -504,6 +513,16 @@ class SchemaEditor(QWidget):
         if self.title() != self._title:
             self._title = self.title()
             self.title_changed.emit(self._title)
+
+    def _shape(self) -> tuple[int, ...]:
+        """How many rows each grid has: a new column or index sizes the grids again."""
+        return tuple(m.rowCount() for m in (self.columns_model, *self.record_models.values()))
+
+    def _fit_grids(self) -> None:
+        """Size the grids' columns to the current table's content (the last one stretches)."""
+        self._fitted = (self.current_table, self._shape())
+        for view in (self.columns_view, *self.record_views.values()):
+            _fit_columns(view)
 
     def _refresh_header(self, store: Datastore) -> None:
         count = len(store.tables)
@@ -597,6 +616,7 @@ class SchemaEditor(QWidget):
             grid.refresh()
             if grid.rowCount():  # a current row: Delete, Up and Down are ready
                 view.setCurrentIndex(grid.index(0, 0))
+        self._fit_grids()
         self._refresh_record_titles()
         self.message.hide()
         self._refresh_forms()
@@ -969,11 +989,18 @@ def _narrow(combo: QComboBox) -> QComboBox:
     return combo
 
 
-def _stretch(view: QTableView, widths: dict[int, int], last: bool) -> None:
+def _fit_columns(view: QTableView, cap: int = 260) -> None:
+    """Size each column but the last (which stretches) to its header and cells, up to ``cap``
+    pixels: long defaults and predicates show in full without pushing the rest out of view."""
     header = view.horizontalHeader()
-    for column, width in widths.items():
-        header.resizeSection(column, width)
-    header.setStretchLastSection(last)
+    for column in range(header.count() - 1):
+        view.resizeColumnToContents(column)
+        header.resizeSection(column, min(header.sectionSize(column), cap))
+
+
+def _fit_text(line: QLineEdit, sample: str) -> None:
+    """Keep a field wide enough for a typical value (``sample``) however the form is squeezed."""
+    line.setMinimumWidth(line.fontMetrics().horizontalAdvance(sample) + 16)
 
 
 class _blocked:

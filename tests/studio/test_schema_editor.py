@@ -819,3 +819,24 @@ def test_typing_in_a_cell_as_a_user_does(editor: SchemaEditor, qtbot: Any) -> No
     assert editor.document.undo_stack.count() == 1
     assert editor.indexes_model.row_keys() == ["idx_orders_user_id", "idx_orders_status"]
     assert table(editor).indexes["idx_orders_status"].columns == ("state",)
+
+
+def test_the_forms_and_grids_show_their_values_in_full(editor: SchemaEditor, qtbot: Any) -> None:
+    editor.resize(1100, 720)
+    editor.show()
+    qtbot.waitExposed(editor)
+    for line, text in ((editor.growth_edit, "7.2M/month"), (editor.retention_edit, "2555d"),
+                       (editor.partition_retention, "730d")):
+        assert line.text() == text
+        assert line.width() > line.fontMetrics().horizontalAdvance(text)
+    key = editor.partition_key.lineEdit()
+    assert key is not None and key.width() > key.fontMetrics().horizontalAdvance("created_at")
+    for view in (editor.columns_view, editor.indexes_view):
+        header = view.horizontalHeader()
+        assert header.length() <= view.viewport().width()  # no horizontal scrolling
+    where = [c.title for c in editor.indexes_model.COLUMNS].index("Where")
+    text = "status <> 'completed'"
+    assert editor.indexes_view.columnWidth(where) > \
+        editor.indexes_view.fontMetrics().horizontalAdvance(text)
+    sizes = editor.splitter.sizes()
+    assert sizes[1] > sizes[2] > 0  # the grids get more room than the diagram

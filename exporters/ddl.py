@@ -536,16 +536,19 @@ class _TableBuilder:
                 f"{self.traits.label} gets a plain table"
             )
             return []
-        missing = _missing_key_columns(self.table)
+        key = _partition_key(self.table, self.script.source)
+        if key is None:
+            notes.append(f"partitioning skipped: sqlglot cannot read the key {part.key}")
+            return []
+        key, column = self.portable_key(key, notes)
+        if key is None:
+            return []
+        missing = _missing_key_columns(self.table, column)
         if missing:
             notes.append(
                 f"partitioning on {part.key} not emitted: PostgreSQL needs the partition key "
                 f"({', '.join(missing)}) in the primary key and every unique constraint"
             )
-            return []
-        key = _partition_key(self.table, self.script.source)
-        if key is None:
-            notes.append(f"partitioning skipped: sqlglot cannot read the key {part.key}")
             return []
         strategy = part.by.lower()
         method: exp.Expression
@@ -553,8 +556,40 @@ class _TableBuilder:
             method = exp.List(expressions=[key])
         else:
             method = exp.Anonymous(this=strategy.upper(), expressions=[key])
-        self.after.extend(_partitions(self.name, self.table, self.script.partition_start))
+        self.after.extend(_partitions(self.name, self.table, self.script.partition_start, column))
         return [exp.PartitionedByProperty(this=method)]
+
+    def portable_key(
+        self, key: exp.Expression, notes: list[str]
+    ) -> tuple[exp.Expression | None, str]:
+        """The partition key as the target runs it (``None``: leave it out), and its column.
+
+        A key written for another engine is translated where sqlglot knows its functions. A
+        date bucket (ClickHouse's ``toYYYYMM(ts)``) with a range interval becomes a range on
+        the column itself: the interval's partitions bucket it the same way. A function only
+        the source engine has is never passed on as if the target had it.
+        """
+        part, source = self.table.partitioning, self.script.source
+        assert part is not None
+        if part.key in self.table.columns or source == self.traits.name:
+            return key, part.key
+        inner = key.this if isinstance(key, exp.Paren) else key
+        source_label = DIALECTS[source].label if source in DIALECTS else source
+        column = _bucketed_column(inner, self.table)
+        if column:
+            notes.append(
+                f"partition key {part.key} is {source_label} SQL: {self.traits.label} "
+                f"partitions {column} by range, {part.interval}"
+            )
+            return exp.column(_ident(column)), column
+        foreign = next(inner.find_all(exp.Anonymous), None)
+        if foreign is not None:
+            notes.append(
+                f"partitioning on {part.key} not emitted: {foreign.name}() is {source_label} "
+                f"SQL that sqlglot cannot translate for {self.traits.label}"
+            )
+            return None, ""
+        return key, part.key
 
     # ----------------------------------------------------------------- after the table
 
@@ -935,7 +970,7 @@ def _partition_start(design: Design, extra: Mapping[str, object]) -> dt.date:
     return max(dates) if dates else dt.date(2024, 1, 1)
 
 
-def _partitions(name: str, table: Table, start: dt.date) -> list[_Statement]:
+def _partitions(name: str, table: Table, start: dt.date, column: str) -> list[_Statement]:
     part = table.partitioning
     assert part is not None
     strategy = part.by.lower()
@@ -949,7 +984,7 @@ def _partitions(name: str, table: Table, start: dt.date) -> list[_Statement]:
             result.append(_partition(f"{name}_p{remainder}", name, bound))
         return result
     step = _INTERVALS.get(part.interval.lower().strip()) if strategy == "range" else None
-    key_type = table.columns.get(part.key)
+    key_type = table.columns.get(column)
     temporal = key_type is not None and _is_temporal(key_type.type)
     if step and temporal:
         bounds = list(_range_bounds(start, step, _EXAMPLE_PARTITIONS))
@@ -1026,13 +1061,47 @@ def _is_temporal(type_text: str) -> bool:
     return _build_type(type_text, "postgres").this in exp.DataType.TEMPORAL_TYPES
 
 
-def _missing_key_columns(table: Table) -> list[str]:
-    """Partition-key columns absent from the primary key or a unique constraint (PostgreSQL)."""
-    part = table.partitioning
-    if part is None or part.key not in table.columns:
+def _missing_key_columns(table: Table, column: str) -> list[str]:
+    """The partition column, if absent from the primary key or a unique constraint (PostgreSQL)."""
+    if column not in table.columns:
         return []
     keys = [table.primary_key, *table.unique.values()]
-    return [part.key] if any(k and part.key not in k for k in keys) else []
+    return [column] if any(k and column not in k for k in keys) else []
+
+
+#: ClickHouse functions that truncate a date or time to a day, week, month, quarter or year.
+_DATE_BUCKETS = frozenset(
+    {
+        "todate",
+        "tomonday",
+        "toyear",
+        "toyyyymm",
+        "toyyyymmdd",
+        "tostartofday",
+        "tostartofweek",
+        "tostartofmonth",
+        "tostartofquarter",
+        "tostartofyear",
+    }
+)
+
+
+def _bucketed_column(key: exp.Expression, table: Table) -> str:
+    """The temporal column a range key buckets by date (``toYYYYMM(ts)``), else ``""``."""
+    part = table.partitioning
+    if part is None or part.by.lower() != "range":
+        return ""
+    if part.interval.lower().strip() not in _INTERVALS:
+        return ""
+    if isinstance(key, exp.Anonymous) and key.name.lower() in _DATE_BUCKETS:
+        args = key.expressions
+    elif isinstance(key, (exp.TimestampTrunc, exp.DateTrunc, exp.TsOrDsToDate, exp.Date)):
+        args = [key.this]
+    else:
+        return ""
+    arg = args[0] if len(args) == 1 else None
+    column = arg.name if isinstance(arg, exp.Column) else ""
+    return column if column in table.columns and _is_temporal(table.columns[column].type) else ""
 
 
 def _partition_key(table: Table, source: str, clickhouse: bool = False) -> exp.Expression | None:

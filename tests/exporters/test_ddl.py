@@ -24,6 +24,7 @@ from models.elements import (
     DesignInfo,
     ForeignKey,
     Index,
+    Partitioning,
     Table,
 )
 from models.io import load_design
@@ -38,6 +39,13 @@ CASES = [
 #: The hostile design's foreign key joins an INT to a VARCHAR on purpose: PostgreSQL and
 #: MariaDB rightly refuse it, so it is loaded into SQLite only (it is there for escaping).
 SERVER_CASES = [case for case in CASES if case.values[0].stem != "hostile"]
+#: ``--dialect postgres`` applies to every SQL store, ClickHouse's too: each one must load.
+PG_CASES = [
+    pytest.param(path, store_id, id=f"{path.stem}.{store_id}")
+    for path in design_paths()
+    if path.stem != "hostile"
+    for store_id, _ in ddl_datastores(load_design(path))
+]
 
 
 def _store(path: Path, store_id: str) -> tuple[Design, Datastore]:
@@ -67,7 +75,7 @@ def test_golden(path: Path) -> None:
 
 
 @pytest.mark.needs_tool
-@pytest.mark.parametrize(("path", "store_id"), SERVER_CASES)
+@pytest.mark.parametrize(("path", "store_id"), PG_CASES)
 def test_postgres_catalog_matches_design(path: Path, store_id: str, pg_connection) -> None:
     design, store = _store(path, store_id)
     pg_connection.execute(datastore_ddl(design, store_id, "postgres"))
@@ -256,6 +264,51 @@ def test_postgres_partitions_follow_the_interval() -> None:
     assert "FOR VALUES FROM ('2025-11-01') TO ('2025-12-01')" in script
     assert "FOR VALUES FROM ('2026-01-01') TO ('2026-02-01')" in script
     assert 'CREATE TABLE "orders_default"\nPARTITION OF "orders" DEFAULT;' in script
+
+
+def _clickhouse_design(key: str, by: str = "range") -> Design:
+    table = Table(
+        columns={"ts": Column("DateTime", nullable=False), "user_id": Column("UInt64")},
+        partitioning=Partitioning(by=by, key=key, interval="monthly"),
+        engine="MergeTree()",
+        order_by=("ts",),
+    )
+    return _design(("events", table), engine=DatastoreEngine.CLICKHOUSE)
+
+
+def test_a_clickhouse_store_is_written_in_clickhouse_by_default() -> None:
+    files = DdlExporter().export(_clickhouse_design("toYYYYMM(ts)"), ExportOptions())
+    assert list(files) == ["db.clickhouse.sql"]
+    script = files["db.clickhouse.sql"]
+    assert 'ENGINE=MergeTree()\nPARTITION BY toYYYYMM("ts")\nORDER BY "ts"' in script
+
+
+@pytest.mark.needs_tool
+def test_a_clickhouse_date_bucket_becomes_a_postgres_range(pg_connection) -> None:
+    script = datastore_ddl(_clickhouse_design("toYYYYMM(ts)"), "db", "postgres")
+    assert "toyyyymm" not in script.lower().replace("partition key toyyyymm", "")
+    assert 'PARTITION BY RANGE("ts")' in script
+    assert "-- partition key toYYYYMM(ts) is ClickHouse SQL: PostgreSQL partitions ts" in script
+    pg_connection.execute(script)
+    kind = pg_connection.execute("SELECT relkind FROM pg_class WHERE relname = 'events'")
+    assert kind.fetchone() == ("p",)
+
+
+@pytest.mark.needs_tool
+@pytest.mark.parametrize(("key", "by"), [("intHash32(user_id)", "hash"),
+                                         ("toYYYYMM(user_id)", "range"),
+                                         ("toYYYYMM(ts)", "list")])
+def test_clickhouse_only_partition_keys_are_left_out_with_a_note(
+    key: str, by: str, pg_connection
+) -> None:
+    script = datastore_ddl(_clickhouse_design(key, by), "db", "postgres")
+    assert "PARTITION BY" not in script
+    name = key.split("(")[0]
+    assert (f"-- partitioning on {key} not emitted: {name}() is ClickHouse SQL that sqlglot "
+            "cannot translate for PostgreSQL") in script
+    pg_connection.execute(script)
+    kind = pg_connection.execute("SELECT relkind FROM pg_class WHERE relname = 'events'")
+    assert kind.fetchone() == ("r",)
 
 
 HOSTILE = "x */ DROP TABLE t; --\nDROP TABLE t; '); DROP TABLE t; --"

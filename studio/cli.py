@@ -188,13 +188,15 @@ def _add_export(parser: argparse.ArgumentParser) -> None:
                         help="formats to export, comma-separated, or 'all'")
     parser.add_argument("-o", "--output", required=True, type=Path, metavar="DIR",
                         help="folder to write into (created if missing)")
-    parser.add_argument("--dialect", choices=("postgres", "mysql", "sqlite"), default="postgres",
-                        help="SQL dialect of the DDL export (default: postgres)")
+    parser.add_argument("--dialect", choices=("postgres", "mysql", "sqlite"), default=None,
+                        help="SQL dialect of the DDL export (default: each store's own engine, "
+                        "PostgreSQL for the others)")
+    parser.add_argument("-q", "--quiet", action="store_true",
+                        help="print nothing but errors (no file list, no summary)")
 
 
 def _run_export(args: argparse.Namespace) -> int:
     from exporters.base import ExportError, ExportOptions
-    from exporters.files import write_files
     from exporters.registry import available, resolve_formats
     from models.io import LoadError, SaveError, load_design
 
@@ -227,14 +229,34 @@ def _run_export(args: argparse.Namespace) -> int:
     options = ExportOptions(dialect=args.dialect, review=review)
     try:  # every format is produced before anything is written: no half-done export
         outputs = [(e.name, e.export(design, options)) for e in chosen]
-        for name, files in outputs:
-            folder = args.output if len(outputs) == 1 else args.output / name
-            for path in write_files(files, folder):
-                print(folder / path.relative_to(folder.resolve()))
+        counts = [(name, _write(files, args.output if len(outputs) == 1 else args.output / name,
+                                quiet=args.quiet)) for name, files in outputs]
     except (ExportError, SaveError) as exc:
         print(f"archstudio export: {exc}", file=sys.stderr)
         return EXIT_INVALID
+    if not args.quiet:
+        print(_export_summary(counts, args.output), file=sys.stderr)
     return EXIT_OK
+
+
+def _write(files: object, folder: Path, *, quiet: bool) -> int:
+    """Write one format's files into ``folder``, listing each path on stdout; their count."""
+    from exporters.files import write_files
+
+    written = write_files(files, folder)  # type: ignore[arg-type]
+    if not quiet:
+        for path in written:
+            print(folder / path.relative_to(folder.resolve()))
+    return len(written)
+
+
+def _export_summary(counts: list[tuple[str, int]], folder: Path) -> str:
+    """``wrote 16 files to out (mermaid 5, openapi 2, ...)``; one format needs no breakdown."""
+    total = sum(n for _, n in counts)
+    head = f"wrote {total} file{'s' if total != 1 else ''} to {folder}"
+    if len(counts) == 1:
+        return f"{head} ({counts[0][0]})"
+    return f"{head} ({', '.join(f'{name} {n}' for name, n in counts)})"
 
 
 def _export_review(design: object) -> tuple[object, ...]:
@@ -306,7 +328,10 @@ def _run_check(args: argparse.Namespace) -> int:
             continue
         reports.append(engine.run(design, progress=progress.for_file(path)))
     progress.done()
-    _print_reports(args.format, reports, engine)
+    if reports or args.format != "text":
+        _print_reports(args.format, reports, engine)
+    else:  # a "0 errors in 0 files" summary would read like a clean review
+        print("archstudio check: no design checked (no file could be read)", file=sys.stderr)
     threshold = Severity(args.fail_on).rank
     if invalid:
         return EXIT_INVALID

@@ -117,6 +117,24 @@ def test_validate_a_missing_file(tmp_path: Path, capsys: pytest.CaptureFixture[s
     assert "cannot read the file" in capsys.readouterr().err
 
 
+def test_check_of_no_readable_file_prints_no_clean_summary(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["check", str(tmp_path / "missing.yaml")]) == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert "cannot read the file" in err
+    assert "no design checked" in err
+
+
+def test_check_with_one_unreadable_file_still_reports_the_others(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["check", str(tmp_path / "missing.yaml"), str(SAMPLES[0])]) == 2
+    out = capsys.readouterr().out
+    assert str(SAMPLES[0]) in out and "in 1 file" in out
+
+
 def test_validate_in_a_subprocess() -> None:
     done = _run("validate", *map(str, SAMPLES))
     assert done.returncode == 0, done.stderr

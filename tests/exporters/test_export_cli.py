@@ -120,3 +120,44 @@ def test_help_lists_the_registry(capsys: pytest.CaptureFixture[str]) -> None:
     out = capsys.readouterr().out
     for exporter in registry.EXPORTERS:
         assert f"  {exporter.name:<8} {exporter.description}" in out
+
+
+REALTIME = str(Path(__file__).resolve().parents[2] / "samples" / "realtime-analytics.yaml")
+
+
+def test_each_store_is_exported_in_its_own_dialect_by_default(tmp_path: Path) -> None:
+    assert main(["export", REALTIME, "--to", "ddl", "-o", str(tmp_path)]) == EXIT_OK
+    assert sorted(_tree(tmp_path)) == ["clickhouse.clickhouse.sql"]
+    script = (tmp_path / "clickhouse.clickhouse.sql").read_text()
+    assert 'PARTITION BY toYYYYMM("timestamp")' in script
+
+
+def test_a_forced_dialect_never_carries_another_engines_functions(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    assert main(["export", REALTIME, "--to", "ddl", "--dialect", "postgres", "-o", str(out)]) == 0
+    script = (out / "clickhouse.postgres.sql").read_text()
+    assert 'PARTITION BY RANGE("timestamp")' in script
+    assert "TOYYYYMM" not in script
+
+
+def test_export_summarises_what_it_wrote_on_stderr(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["export", SHOP, "--to", "mermaid,adr", "-o", str(tmp_path)]) == EXIT_OK
+    out, err = capsys.readouterr()
+    mermaid = len(list((tmp_path / "mermaid").iterdir()))
+    adr = len(list((tmp_path / "adr").iterdir()))
+    assert err == (f"wrote {mermaid + adr} files to {tmp_path} "
+                   f"(mermaid {mermaid}, adr {adr})\n")
+    assert len(out.splitlines()) == mermaid + adr
+
+
+def test_one_format_summary_names_it(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["export", SHOP, "--to", "dot", "-o", str(tmp_path)]) == EXIT_OK
+    assert capsys.readouterr().err == f"wrote 1 file to {tmp_path} (dot)\n"
+
+
+def test_quiet_export_prints_nothing(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["export", SHOP, "--to", "mermaid,dot", "-q", "-o", str(tmp_path)]) == EXIT_OK
+    assert capsys.readouterr() == ("", "")
+    assert (tmp_path / "dot" / "architecture.dot").is_file()

@@ -272,7 +272,7 @@ def test_user_text_cannot_inject_markdown_or_html() -> None:
         purpose="# Heading <script>alert(1)</script>",
     )
     assert "<" not in yaml.safe_dump(doc)
-    assert doc["info"]["description"].startswith("\\# Heading &lt;script&gt;")
+    assert doc["info"]["description"].startswith("\\# Heading &lt;script>")
 
 
 def test_output_is_byte_stable() -> None:

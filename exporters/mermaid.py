@@ -129,6 +129,17 @@ _ARROWS = {
 }
 
 
+#: Relations whose arrows look alike: their label names the use (``reads (PostgreSQL)``).
+_VERB_LABELS = frozenset({RelationKind.READS, RelationKind.WRITES})
+
+
+def _edge_label(rel: Relation) -> str:
+    """``reads (PostgreSQL)`` / ``writes (PostgreSQL)``; the protocol alone for the others."""
+    if rel.kind in _VERB_LABELS:
+        return f"{rel.kind.value} ({rel.protocol})" if rel.protocol else rel.kind.value
+    return rel.protocol or rel.kind.value
+
+
 @dataclass(frozen=True, slots=True)
 class Diagram:
     """One architecture diagram: its file stem, title and Mermaid text."""
@@ -164,7 +175,7 @@ class _Flowchart:
         source, target = rel.source, rel.target
         if rel.kind is RelationKind.SUBSCRIBES:  # messages flow from the queue to the subscriber
             source, target = target, source
-        label = escape(rel.protocol or rel.kind.value)
+        label = escape(_edge_label(rel))
         return f'{self.ids[source]} {_ARROWS[rel.kind]}|"{label}"| {self.ids[target]}'
 
     def render(

@@ -28,6 +28,7 @@ from exporters.mermaid import (
     sequence_diagram,
 )
 from models.design import Design
+from models.elements import Datastore, Relation, RelationKind, Service
 from models.io import load_design
 from tests.exporters.golden_files import DESIGNS, check_golden, design_paths
 from tests.support.tools import require_mmdc
@@ -78,6 +79,18 @@ def test_shop_diagrams_show_shapes_arrows_and_groups() -> None:
     assert 'n_order_service -->|"gRPC"| n_inventory_service' in text  # sync: solid
     assert 'n_order_service -.->|"Kafka"| n_order_events' in text  # async: dashed
     assert 'n_order_events -.->|"subscribes"| n_inventory_service' in text  # towards consumer
+
+
+def test_reads_and_writes_of_one_store_say_which_is_which() -> None:
+    design = Design()
+    design.add_element("api", Service())
+    design.add_element("db", Datastore())
+    design.add_relation(Relation(RelationKind.READS, "api", "db", protocol="PostgreSQL"))
+    design.add_relation(Relation(RelationKind.WRITES, "api", "db", protocol='say "hi"'))
+    [diagram] = architecture_diagrams(design)
+    edges = [line.strip() for line in diagram.text.splitlines() if "-->" in line]
+    assert edges == ['n_api -->|"reads (PostgreSQL)"| n_db',
+                     'n_api -->|"writes (say #34;hi#34;)"| n_db']
 
 
 def test_er_diagram_keys_types_and_cardinalities() -> None:

@@ -17,8 +17,16 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QAction, QColor, QUndoCommand
+from PySide6.QtCore import QRect, Qt, QTimer
+from PySide6.QtGui import (
+    QAction,
+    QColor,
+    QResizeEvent,
+    QTextCharFormat,
+    QTextCursor,
+    QTextDocument,
+    QUndoCommand,
+)
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -48,8 +56,8 @@ from studio.commands import SetDecision
 from studio.document import Document
 from studio.editors.editor_widgets import UndoToDocument, button_row, colour_dot, tool_button
 
-__all__ = ["PREVIEW_DELAY_MS", "STATUS_COLOURS", "DecisionEditor", "EditDecision", "install",
-           "next_decision_id", "open_decisions"]
+__all__ = ["HEADING_SCALE", "PREVIEW_DELAY_MS", "STATUS_COLOURS", "DecisionEditor", "EditDecision",
+           "GrowingText", "install", "next_decision_id", "open_decisions", "tame_headings"]
 
 #: Quiet time after the last edit before the Markdown preview is rendered again.
 PREVIEW_DELAY_MS = 300
@@ -89,6 +97,65 @@ class EditDecision(SetDecision):
         self.new = other.new
         self.setObsolete(self.new == self.old)
         return True
+
+
+#: The alternatives table grows with its rows up to this height (then it scrolls).
+_ALTERNATIVES_MAX_HEIGHT = 320
+#: Heading sizes in the preview, relative to its body text (Markdown's defaults reach 2x).
+HEADING_SCALE = {1: 1.45, 2: 1.2, 3: 1.08}
+
+
+def tame_headings(document: QTextDocument) -> None:
+    """Size the Markdown headings of ``document`` as :data:`HEADING_SCALE` says: a narrow
+    preview shows a long H1 in two lines, not five."""
+    base = document.defaultFont().pointSizeF()
+    block = document.begin()
+    while block.isValid():
+        level = block.blockFormat().headingLevel()
+        if level:
+            cursor = QTextCursor(block)
+            cursor.movePosition(QTextCursor.MoveOperation.EndOfBlock,
+                                QTextCursor.MoveMode.KeepAnchor)
+            fmt = QTextCharFormat(cursor.charFormat())
+            fmt.clearProperty(QTextCharFormat.Property.FontSizeAdjustment)
+            fmt.setFontPointSize(base * HEADING_SCALE.get(level, 1.0))
+            cursor.setCharFormat(fmt)
+            cursor.setBlockCharFormat(fmt)
+        block = block.next()
+
+
+class GrowingText(QPlainTextEdit):
+    """A plain-text box as tall as its wrapped text: from :attr:`MIN_LINES` up to
+    :attr:`MAX_LINES` lines, then it scrolls."""
+
+    MIN_LINES = 4
+    MAX_LINES = 14
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.textChanged.connect(self.fit)
+        self.fit()
+
+    def lines(self) -> int:
+        """How many lines the text takes at the current width."""
+        width = max(self.viewport().width() - 2 * int(self.document().documentMargin()), 40)
+        text = self.toPlainText() or " "
+        box = self.fontMetrics().boundingRect(QRect(0, 0, width, 1 << 20),
+                                              Qt.TextFlag.TextWordWrap, text)
+        return max(1, round(box.height() / self.fontMetrics().lineSpacing()))
+
+    def fit(self) -> None:
+        """Take the height the text needs, within the limits."""
+        lines = min(max(self.lines(), self.MIN_LINES), self.MAX_LINES)
+        margins = 2 * (self.frameWidth() + int(self.document().documentMargin())) + 4
+        height = lines * self.fontMetrics().lineSpacing() + margins
+        if height != self.height() or self.minimumHeight() != height:
+            self.setFixedHeight(height)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if event.size().width() != event.oldSize().width():
+            self.fit()
 
 
 def next_decision_id(design: Design) -> str:
@@ -159,10 +226,10 @@ class DecisionEditor(QWidget):
         font.setPointSizeF(font.pointSizeF() * 0.9)
         self.preview.document().setDefaultFont(font)
         splitter.addWidget(self.preview)
-        splitter.setStretchFactor(0, 1)
-        splitter.setStretchFactor(1, 3)
+        splitter.setStretchFactor(0, 2)
+        splitter.setStretchFactor(1, 5)
         splitter.setStretchFactor(2, 2)
-        splitter.setSizes([290, 520, 270])
+        splitter.setSizes([280, 600, 280])
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(splitter)
@@ -175,6 +242,10 @@ class DecisionEditor(QWidget):
         self.list.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.list.header().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         self.list.header().setStretchLastSection(False)
+        self.list.setWordWrap(True)  # long titles take two lines rather than an ellipsis
+        self.list.setUniformRowHeights(False)
+        self.list.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.list.setMinimumWidth(240)
         self.list.currentItemChanged.connect(self._current_changed)
         self.add_button = tool_button("Add", "list-add", "Add a decision", self.add_decision)
         self.delete_button = tool_button("Delete", "list-remove", "Delete the decision",
@@ -250,11 +321,9 @@ class DecisionEditor(QWidget):
         return scroll
 
     def _text(self, placeholder: str, field: str) -> QPlainTextEdit:
-        edit = QPlainTextEdit(placeholderText=placeholder)
+        edit = GrowingText(placeholderText=placeholder)
         edit.setTabChangesFocus(True)
         edit.setUndoRedoEnabled(False)  # undo is the document's
-        edit.setMinimumHeight(70)
-        edit.setMaximumHeight(110)
         edit.textChanged.connect(lambda: self._edited(field))
         return edit
 
@@ -272,10 +341,16 @@ class DecisionEditor(QWidget):
         for column in (1, 2):
             table.horizontalHeaderItem(column).setToolTip("Separate the arguments with ';'")
         table.verticalHeader().hide()
-        table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        header = table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
+        header.resizeSection(0, 120)
+        # Wrapped rows need their height again once the columns have their width.
+        header.sectionResized.connect(lambda *_: self._fit_alternatives())
         table.setMinimumHeight(110)
-        table.setMaximumHeight(160)
-        table.setWordWrap(False)
+        table.setMaximumHeight(_ALTERNATIVES_MAX_HEIGHT)
+        table.setWordWrap(True)  # pros and cons in full, on as many lines as they need
+        table.setTextElideMode(Qt.TextElideMode.ElideRight)
         table.itemChanged.connect(lambda _i: self._edited("alternatives"))
         self.add_alternative_button = tool_button("Add option", "list-add", "Add an option",
                                                  self.add_alternative)
@@ -562,6 +637,15 @@ class DecisionEditor(QWidget):
                 item = QTableWidgetItem(text)
                 item.setToolTip(text)
                 table.setItem(row, column, item)
+        self._fit_alternatives()
+
+    def _fit_alternatives(self) -> None:
+        """Rows as tall as their wrapped text; the table as tall as its rows (up to a limit)."""
+        table = self.alternatives
+        table.resizeRowsToContents()
+        rows = sum(table.rowHeight(r) for r in range(table.rowCount()))
+        height = rows + table.horizontalHeader().height() + 2 * table.frameWidth() + 4
+        table.setFixedHeight(max(110, min(height, _ALTERNATIVES_MAX_HEIGHT)))
 
     def _sync_checklist(self, checklist: QListWidget, checked: tuple[str, ...],
                         choices: list[tuple[str, str]]) -> None:
@@ -615,6 +699,7 @@ class DecisionEditor(QWidget):
         self.markdown = files[adr_files(self.design)[self.current]]
         scroll = self.preview.verticalScrollBar().value()
         self.preview.setMarkdown(self.markdown)
+        tame_headings(self.preview.document())
         self.preview.verticalScrollBar().setValue(scroll)
 
 

@@ -16,9 +16,11 @@ from models.design import Design
 from models.elements import Alternative, Decision, DecisionStatus
 from studio.document import Document
 from studio.editors.decision import (
+    HEADING_SCALE,
     STATUS_COLOURS,
     DecisionEditor,
     EditDecision,
+    GrowingText,
     next_decision_id,
 )
 from studio.mainwindow import MainWindow
@@ -236,3 +238,45 @@ def test_browsing_a_samples_decisions_changes_nothing(qtbot: QtBot, sample: Path
         assert editor.title.text() == decision.title
         assert decision.title in editor.preview.toPlainText()  # rendered, unescaped
     assert document.undo_stack.count() == 0
+
+
+def test_text_boxes_grow_with_their_text_up_to_a_limit(editor: DecisionEditor,
+                                                       qtbot: QtBot) -> None:
+    editor.resize(1200, 800)
+    editor.show()
+    qtbot.waitExposed(editor)
+    box, line = editor.context, editor.context.fontMetrics().lineSpacing()
+    short = box.height()
+    assert short >= GrowingText.MIN_LINES * line
+    box.setPlainText("A sentence about the forces at play. " * 30)
+    assert box.lines() > GrowingText.MIN_LINES
+    assert box.height() > short
+    assert box.height() >= min(box.lines(), GrowingText.MAX_LINES) * line
+    box.setPlainText("Many lines.\n" * 40)
+    assert box.height() < (GrowingText.MAX_LINES + 2) * line  # then it scrolls
+    assert box.verticalScrollBar().maximum() > 0
+
+
+def test_alternatives_rows_show_their_wrapped_text(editor: DecisionEditor, qtbot: QtBot) -> None:
+    editor.resize(1200, 800)
+    editor.show()
+    qtbot.waitExposed(editor)
+    table = editor.alternatives
+    assert table.wordWrap()
+    assert table.rowHeight(0) >= table.sizeHintForRow(0) > 0
+
+
+def test_preview_headings_are_tamed(editor: DecisionEditor) -> None:
+    editor.render_preview()
+    document = editor.preview.document()
+    base = document.defaultFont().pointSizeF()
+    sizes = {}
+    block = document.begin()
+    while block.isValid():
+        level = block.blockFormat().headingLevel()
+        if level and block.text():
+            sizes.setdefault(level, block.begin().fragment().charFormat().font().pointSizeF())
+        block = block.next()
+    assert sizes[1] == pytest.approx(base * HEADING_SCALE[1])
+    assert sizes[2] == pytest.approx(base * HEADING_SCALE[2])
+    assert sizes[1] < 1.6 * base  # Markdown's own H1 is twice the body text

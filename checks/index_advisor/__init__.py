@@ -2,7 +2,8 @@
 
 Public API (what the check engine's rules and the CLI use):
 
-- :func:`load_schema`, :class:`Schema`, :class:`Table`, :class:`Index`, :class:`ForeignKey`
+- :func:`load_schema`, :class:`Schema`, :class:`Table`, :class:`Index`, :class:`ForeignKey`,
+  :class:`Name`
 - :func:`split_queries`, :class:`Query`
 - :class:`Advisor` (``check``, ``check_all``, ``replace_table``), :class:`QueryVerdict`
 - :func:`unindexed_foreign_keys`, :func:`redundant_indexes`, :func:`unused_indexes`,
@@ -23,7 +24,7 @@ from checks.index_advisor.lint import (
     unused_indexes,
 )
 from checks.index_advisor.queries import split_queries
-from checks.index_advisor.schema import ForeignKey, Index, Note, Schema, Table, load_schema
+from checks.index_advisor.schema import ForeignKey, Index, Name, Note, Schema, Table, load_schema
 
 __all__ = [
     "Advisor",
@@ -31,6 +32,7 @@ __all__ = [
     "Index",
     "IndexFinding",
     "IndexProblem",
+    "Name",
     "Note",
     "Query",
     "QueryVerdict",

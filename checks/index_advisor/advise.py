@@ -61,9 +61,9 @@ def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None 
             where = f"{args.queries}:{verdict.line}:{verdict.col}"
             print(f"{where}: error: {verdict.name}: {verdict.error}", file=err)
     findings = (
-        unindexed_foreign_keys(schema)
-        + redundant_indexes(schema)
-        + unused_indexes(schema, verdicts)
+        unindexed_foreign_keys(schema, args.dialect)
+        + redundant_indexes(schema, args.dialect)
+        + unused_indexes(schema, verdicts, args.dialect)
     )
     if args.format == "json":
         json.dump([v.to_json() for v in verdicts], out, indent=2)

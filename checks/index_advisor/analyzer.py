@@ -227,7 +227,7 @@ def _explain(
         reasons.extend(explain_rel(graph, rel, others))
         if rel.table is not None and (not others or rel.id in constant):
             suggestions.extend(
-                create_index_sql(rel.label, k, dialect) for k in suggestion_keys(graph, rel)
+                create_index_sql(rel.table, k, dialect) for k in suggestion_keys(graph, rel)
             )
 
 

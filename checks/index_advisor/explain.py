@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from functools import lru_cache
 
 import sqlglot
 from sqlglot import exp
-from sqlglot.dialects.dialect import Dialect
+from sqlglot.dialects.dialect import Dialect, NormalizationStrategy
+from sqlglot.dialects.mysql import MySQL
+from sqlglot.expressions import SAFE_IDENTIFIER_RE
 from sqlglot.generator import Generator
 
 from checks.index_advisor.graph import (
@@ -19,6 +22,7 @@ from checks.index_advisor.graph import (
     usable_indexes,
     usable_sargs,
 )
+from checks.index_advisor.schema import Index, Name, Table
 
 MAX_IDENTIFIER = 63
 _NO_TEXTS: frozenset[str] = frozenset()
@@ -116,25 +120,97 @@ def _ordered_keys(sargs: list[Sarg]) -> list[str]:
     return list(dict.fromkeys(eq)) + ranges[:1]
 
 
-def create_index_sql(table: str, keys: list[str], dialect: str) -> str:
-    """``CREATE INDEX`` for ``table(keys)`` in ``dialect``, built as a sqlglot tree."""
-    return _create_index_sql(table, tuple(keys), dialect)
+def create_index_sql(table: Table, keys: Sequence[str], dialect: str) -> str:
+    """``CREATE INDEX`` for ``table(keys)`` in ``dialect``, built as a sqlglot tree.
+
+    The table and its columns are named as the schema spells them (quoted when the
+    dialect needs it); the new index's name is made of the folded names.
+    """
+    return _create_index_sql(table.name, table.sql_name(), tuple(keys), table.respelled, dialect)
 
 
 @lru_cache(maxsize=65536)
-def _create_index_sql(table: str, keys: tuple[str, ...], dialect: str) -> str:
-    columns = [_key_expression(k) for k in keys]
+def _create_index_sql(
+    name: str,
+    spelled: Name,
+    keys: tuple[str, ...],
+    respelled: tuple[tuple[str, Name], ...],
+    dialect: str,
+) -> str:
+    spelling = dict(respelled)
+    columns = [_key_expression(k, spelling, dialect) for k in keys]
     slug = "_".join(re.sub(r"\W+", "_", k).strip("_") for k in keys)
-    name = f"idx_{table}_{slug}"[:MAX_IDENTIFIER]
     create = exp.Create(
         kind="INDEX",
         this=exp.Index(
-            this=exp.to_identifier(name),
-            table=exp.Table(this=exp.to_identifier(table)),
+            this=exp.to_identifier(f"idx_{name}_{slug}"[:MAX_IDENTIFIER]),
+            table=exp.Table(this=identifier(spelled, dialect)),
             params=exp.IndexParameters(columns=columns),
         ),
     )
     return _generator(dialect).generate(create, copy=False)
+
+
+def drop_index_sql(table: Table, index: Index, dialect: str) -> str:
+    """``DROP INDEX`` of ``index`` in ``dialect`` (MySQL's names the table: ``ON t``)."""
+    name = exp.Table(this=identifier(index.sql_name(), dialect))
+    drop = exp.Drop(kind="INDEX", tables=[name])
+    if isinstance(_dialect(dialect), MySQL):  # MariaDB, Doris, StarRocks too
+        on = exp.Table(this=identifier(table.sql_name(), dialect))
+        drop.set("cluster", exp.OnProperty(this=on))
+    return _generator(dialect).generate(drop, copy=False)
+
+
+def identifier(name: Name, dialect: str) -> exp.Identifier:
+    """``name`` as an identifier of ``dialect``, quoted only when it must be.
+
+    A name that is no plain word is quoted. A name the DDL quoted stays quoted when it is
+    a keyword of the dialect (``"order"``), or mixed-case in a dialect that folds unquoted
+    names (PostgreSQL: ``"Invoice"`` is not ``Invoice``); MySQL's names keep their case
+    unquoted, SQLite compares them case-insensitively.
+    """
+    return _identifier(name.text, name.quoted, dialect).copy()
+
+
+@lru_cache(maxsize=4096)
+def _identifier(text: str, declared_quoted: bool, dialect: str) -> exp.Identifier:
+    found = _dialect(dialect)
+    folds = found.normalization_strategy in (
+        NormalizationStrategy.LOWERCASE,
+        NormalizationStrategy.UPPERCASE,
+    )
+    quoted = not SAFE_IDENTIFIER_RE.match(text) or (
+        declared_quoted and ((folds and found.case_sensitive(text)) or not _plain_word(text))
+    )
+    return exp.Identifier(this=text, quoted=quoted)
+
+
+def _plain_word(text: str) -> bool:
+    """Whether ``text`` may be written unquoted: it is no reserved word of PostgreSQL,
+    MySQL or SQLite (sqlglot's generators know MySQL's only)."""
+    lower = text.lower()
+    return lower not in MySQL.Generator.RESERVED_KEYWORDS and lower not in _RESERVED
+
+
+#: PostgreSQL's reserved key words (its manual's appendix C, "reserved" and "reserved
+#: (can be function or type)"), with SQLite's that are not among them or MySQL's.
+_RESERVED_WORDS = """
+    all analyse analyze and any array as asc asymmetric authorization binary both case
+    cast check collate collation column concurrently constraint create cross current_catalog
+    current_date current_role current_schema current_time current_timestamp current_user
+    default deferrable desc distinct do else end except false fetch for foreign freeze from
+    full grant group having ilike in initially inner intersect into is isnull join lateral
+    leading left like limit localtime localtimestamp natural not notnull null offset on only
+    or order outer overlaps placing primary references returning right select session_user
+    similar some symmetric system_user table tablesample then to trailing true union unique
+    user using variadic verbose when where window with autoincrement glob index indexed
+    regexp transaction vacuum"""
+_RESERVED = frozenset(_RESERVED_WORDS.split())
+
+
+@lru_cache(maxsize=8)
+def _dialect(dialect: str) -> Dialect:
+    return Dialect.get_or_raise(dialect)
 
 
 @lru_cache(maxsize=8)
@@ -149,10 +225,15 @@ def clear_caches() -> None:
     _parsed_key.cache_clear()
 
 
-def _key_expression(key: str) -> exp.Expression:
-    if key.isidentifier():
-        return exp.column(key)
-    return exp.Paren(this=_parsed_key(key).copy())
+def _key_expression(key: str, spelling: dict[str, Name], dialect: str) -> exp.Expression:
+    if key.isidentifier() or key in spelling:
+        return exp.Column(this=identifier(spelling.get(key) or Name(key), dialect))
+    tree = _parsed_key(key).copy()
+    for column in tree.find_all(exp.Column):
+        spelled = spelling.get(column.name.lower())
+        if spelled is not None:
+            column.set("this", identifier(spelled, dialect))
+    return exp.Paren(this=tree)
 
 
 @lru_cache(maxsize=1024)

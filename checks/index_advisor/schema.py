@@ -9,7 +9,10 @@ model can be adapted to them without SQL::
           indexes=(Index("rental_customer_idx", ("customer_id",)),))
 
 Names are folded to lower case (PostgreSQL's rule for unquoted identifiers, and what
-MySQL and SQLite compare case-insensitively in practice).
+MySQL and SQLite compare case-insensitively in practice) for matching; each table,
+column and index also keeps its :class:`Name` as the DDL spells it, so the statements
+the advisor suggests name them exactly (MySQL's table names are case-sensitive on Linux,
+PostgreSQL's quoted names too).
 
 :func:`load_schema` reads a DDL file: ``CREATE TABLE``, ``CREATE INDEX`` and
 ``ALTER TABLE ... ADD CONSTRAINT`` are modelled; everything sqlglot cannot model
@@ -25,6 +28,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from types import MappingProxyType
+from typing import NamedTuple
 
 import sqlglot
 from sqlglot import exp
@@ -42,6 +46,13 @@ from checks.index_advisor.sqltext import (
 logging.getLogger("sqlglot").setLevel(logging.ERROR)
 
 
+class Name(NamedTuple):
+    """An identifier as the DDL spells it: ``Name("InvoiceDate")``, ``Name("Order", True)``."""
+
+    text: str
+    quoted: bool = False
+
+
 @dataclass(frozen=True)
 class Index:
     """An index (or the index behind a primary key / unique constraint).
@@ -53,6 +64,9 @@ class Index:
         unique: Whether the index enforces uniqueness.
         where: SQL text of a partial index predicate, or ``None``.
         method: Access method (``btree``, ``hash``, ``gin``...).
+        spelled: The name as the DDL spells it (``None``: ``name`` itself). Spellings
+            take no part in comparisons (an index is the same whichever way it is
+            written) but do in :meth:`Table.fingerprint` (suggestions show them).
     """
 
     name: str
@@ -60,6 +74,11 @@ class Index:
     unique: bool = False
     where: str | None = None
     method: str = "btree"
+    spelled: Name | None = field(default=None, compare=False)
+
+    def sql_name(self) -> Name:
+        """The index's name as the DDL spells it."""
+        return self.spelled or Name(self.name)
 
     @property
     def ordered(self) -> bool:
@@ -95,6 +114,8 @@ class Table:
         uniques: Unique constraints (each an index).
         indexes: Declared indexes.
         foreign_keys: Foreign keys.
+        spelled: The table's name as the DDL spells it (``None``: ``name`` itself).
+        spelled_columns: The columns' names as spelled, in ``columns`` order (or empty).
     """
 
     name: str
@@ -103,6 +124,18 @@ class Table:
     uniques: tuple[tuple[str, ...], ...] = ()
     indexes: tuple[Index, ...] = ()
     foreign_keys: tuple[ForeignKey, ...] = ()
+    spelled: Name | None = field(default=None, compare=False)
+    spelled_columns: tuple[Name, ...] = field(default=(), compare=False)
+
+    def sql_name(self) -> Name:
+        """The table's name as the DDL spells it."""
+        return self.spelled or Name(self.name)
+
+    @cached_property
+    def respelled(self) -> tuple[tuple[str, Name], ...]:
+        """(column, its spelling) for the columns not spelled as their folded name."""
+        pairs = zip(self.columns, self.spelled_columns, strict=False)
+        return tuple((c, n) for c, n in pairs if n != (c, False))
 
     def access_paths(self) -> tuple[Index, ...]:
         """Every index usable for access: the primary key, unique constraints, indexes."""
@@ -185,6 +218,12 @@ def normalise_expression(expression: exp.Expression) -> str:
     return canonical(expression)
 
 
+def _spelled(node: exp.Expression | None) -> Name | None:
+    """The :class:`Name` of an identifier (or of a table/column node), as written."""
+    node = node.this if isinstance(node, exp.Table | exp.Column) else node
+    return Name(node.this, bool(node.quoted)) if isinstance(node, exp.Identifier) else None
+
+
 def _name(node: exp.Expression | None) -> str:
     return node.name.lower() if node is not None else ""
 
@@ -203,6 +242,8 @@ class _Builder:
         self.indexes: dict[str, list[Index]] = {}
         self.fks: dict[str, list[ForeignKey]] = {}
         self.notes: list[Note] = []
+        self.spelled: dict[str, Name | None] = {}
+        self.spelled_columns: dict[str, list[Name]] = {}
 
     def add_table(self, name: str) -> None:
         for store in (self.columns, self.uniques, self.indexes, self.fks):
@@ -217,6 +258,8 @@ class _Builder:
                 tuple(dict.fromkeys(self.uniques[name])),
                 tuple(self.indexes[name]),
                 tuple(self.fks[name]),
+                self.spelled.get(name),
+                tuple(self.spelled_columns.get(name, ())),
             )
             for name in sorted(self.columns)
         ]
@@ -276,6 +319,8 @@ def _create_table(builder: _Builder, create: exp.Create) -> str | None:
         return "skipped CREATE TABLE without a column list (CREATE TABLE AS / LIKE)"
     table = _name(schema.this)
     builder.add_table(table)
+    builder.spelled[table] = _spelled(schema.this)
+    builder.spelled_columns[table] = []
     for item in schema.expressions:
         if isinstance(item, exp.ColumnDef):
             _column_def(builder, table, item)
@@ -287,6 +332,7 @@ def _create_table(builder: _Builder, create: exp.Create) -> str | None:
 def _column_def(builder: _Builder, table: str, column: exp.ColumnDef) -> None:
     name = _name(column.this)
     builder.columns[table].append(name)
+    builder.spelled_columns[table].append(_spelled(column.this) or Name(name))
     for constraint in column.constraints:
         kind = constraint.kind
         if isinstance(kind, exp.PrimaryKeyColumnConstraint):
@@ -328,7 +374,7 @@ def _constraint_part(builder: _Builder, table: str, part: exp.Expression, name: 
     elif isinstance(part, exp.IndexColumnConstraint):
         keys = tuple(_key(e) for e in part.expressions)
         index_name = _name(part.this) or f"{table}_{'_'.join(keys)}_idx"
-        builder.indexes[table].append(Index(index_name, keys))
+        builder.indexes[table].append(Index(index_name, keys, spelled=_spelled(part.this)))
 
 
 def _key(node: exp.Expression) -> str:
@@ -350,6 +396,7 @@ def _create_index(builder: _Builder, create: exp.Create) -> str | None:
     if table not in builder.columns:
         builder.add_table(table)
         builder.notes.append(Note(0, 0, f"index on `{table}`, a table the DDL never creates"))
+        builder.spelled[table] = _spelled(table_node)
     where = params.args.get("where")
     using = params.args.get("using")
     builder.indexes[table].append(
@@ -359,6 +406,7 @@ def _create_index(builder: _Builder, create: exp.Create) -> str | None:
             unique=bool(create.args.get("unique")),
             where=normalise_expression(where.this) if isinstance(where, exp.Where) else None,
             method=(using.name.lower() if using is not None else "btree"),
+            spelled=_spelled(index.this),
         )
     )
     return None

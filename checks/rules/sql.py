@@ -21,6 +21,7 @@ from checks.index_advisor import (
     Advisor,
     ForeignKey,
     Index,
+    Name,
     Query,
     QueryVerdict,
     Schema,
@@ -79,7 +80,8 @@ def _table(name: str, table: m.Table, dialect: str) -> Table:
     """The advisor's view of one model table.
 
     A ClickHouse ``ORDER BY`` key is the table's (sparse) primary index, so it serves
-    predicates on its leading columns exactly like a primary key.
+    predicates on its leading columns exactly like a primary key. Names keep the model's
+    spelling, quoted as the DDL exporter writes them, for the suggested statements.
     """
     primary_key = table.primary_key or (table.order_by if dialect == "clickhouse" else ())
     return Table(
@@ -90,7 +92,7 @@ def _table(name: str, table: m.Table, dialect: str) -> Table:
         indexes=tuple(
             Index(index_name.lower(), tuple(_index_key(i, dialect) for i in index.columns),
                   unique=index.unique, where=_predicate(index.where, dialect),
-                  method=(index.method or "btree").lower())
+                  method=(index.method or "btree").lower(), spelled=Name(index_name, True))
             for index_name, index in table.indexes.items()
         ),
         foreign_keys=tuple(
@@ -98,6 +100,8 @@ def _table(name: str, table: m.Table, dialect: str) -> Table:
                        tuple(c.lower() for c in fk.references), fk_name)
             for fk_name, fk in table.foreign_keys.items()
         ),
+        spelled=Name(name, True),
+        spelled_columns=tuple(Name(c, True) for c in table.columns),
     )
 
 
@@ -267,7 +271,7 @@ class UnindexedForeignKey(Rule):
             return  # InnoDB creates the index itself
         schema = advisor_for(element_id, store).schema
         names = {name.lower(): name for name in store.tables}
-        for item in unindexed_foreign_keys(schema):
+        for item in unindexed_foreign_keys(schema, store.engine.dialect or "postgres"):
             table = names.get(item.table, item.table)
             yield self.finding(f"{element_id}.{table}.{item.subject.replace(' ', '')}",
                                item.message, item.hint,
@@ -298,7 +302,7 @@ class RedundantIndex(Rule):
             return
         schema = advisor_for(element_id, store).schema
         names = {name.lower(): name for name in store.tables}
-        for item in redundant_indexes(schema):
+        for item in redundant_indexes(schema, store.engine.dialect or "postgres"):
             table = names.get(item.table, item.table)
             yield self.finding(f"{element_id}.{table}.{item.subject.replace(' ', '')}",
                                item.message, item.hint,

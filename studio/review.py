@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QResizeEvent, QTextDocument
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -103,9 +104,10 @@ class ReviewBar(QWidget):
         row.addWidget(self.banner_label, 1)
         row.addWidget(save_as)
         self.summary = QFrame(objectName="reviewSummary")
-        self.summary_label = QLabel()
+        self.summary_label = _WidthLabel(self._fit_summary)
         self.summary_label.setTextFormat(Qt.TextFormat.RichText)
-        # A long list of groups is clipped (the tooltip has it all), never widening the window.
+        # The groups that fit are shown, then "+N more" (the tooltip has them all); the label
+        # never widens the window.
         self.summary_label.setSizePolicy(QSizePolicy.Policy.Ignored,
                                          QSizePolicy.Policy.Preferred)
         self.report_button = QPushButton("Export Review Report…")
@@ -155,11 +157,49 @@ class ReviewBar(QWidget):
         if document is None:
             return
         self.counts = review_counts(document.findings)
-        self.summary_label.setText(_summary_html(self.counts, document.checking))
-        self.summary_label.setToolTip(self.summary_label.text())
+        self.summary_label.setToolTip(_summary_tip(self.counts) if not document.checking else "")
+        self._fit_summary()
+
+    def _fit_summary(self) -> None:
+        """Show as many groups, largest first, as the strip's width holds, then "+N more"."""
+        document = self.document
+        if document is None:
+            return
+        checking, label = document.checking, self.summary_label
+        groups = len(self.counts.by_group)
+        width = label.contentsRect().width() if label.width() > 0 else 1 << 20
+        text = _summary_html(self.counts, checking)
+        for shown in range(groups, -1, -1):
+            text = _summary_html(self.counts, checking, shown)
+            if _html_width(text, label) <= width:
+                break
+        if label.text() != text:
+            label.setText(text)
 
 
-def _summary_html(counts: ReviewCounts, checking: bool) -> str:
+class _WidthLabel(QLabel):
+    """A label that calls ``on_resize`` when its width changes (to fit its text again)."""
+
+    def __init__(self, on_resize: Any) -> None:
+        super().__init__()
+        self._on_resize = on_resize
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if event.size().width() != event.oldSize().width():
+            self._on_resize()
+
+
+def _html_width(text: str, label: QLabel) -> float:
+    document = QTextDocument()
+    document.setDefaultFont(label.font())
+    document.setDocumentMargin(0)
+    document.setHtml(text)
+    return document.idealWidth()
+
+
+def _summary_html(counts: ReviewCounts, checking: bool, groups: int | None = None) -> str:
+    """The strip's text; ``groups``: how many groups to name (the rest are "+N more")."""
     if checking:
         return "<i>Checking the design…</i>"
     if not counts.total:
@@ -167,8 +207,21 @@ def _summary_html(counts: ReviewCounts, checking: bool) -> str:
     chips = " &nbsp; ".join(
         f"<span style='color:{_SEVERITY_COLOURS[s]}'>●</span> {n} {_plural(s, n)}"
         for s, n in counts.by_severity.items())
-    groups = " · ".join(f"{group} {n}" for group, n in counts.by_group.items())
-    return f"<b>Review:</b> &nbsp;{chips} &nbsp;&nbsp;|&nbsp;&nbsp; by group: {groups}"
+    items = list(counts.by_group.items())
+    shown = items if groups is None else items[:groups]
+    named = " · ".join(f"{group}&nbsp;{n}" for group, n in shown)
+    rest = len(items) - len(shown)
+    more = f"{' · ' if named else ''}<i>+{rest} more</i>" if rest else ""
+    return f"<b>Review:</b> &nbsp;{chips} &nbsp;&nbsp;|&nbsp;&nbsp; by group: {named}{more}"
+
+
+def _summary_tip(counts: ReviewCounts) -> str:
+    """Every group and its count, one a line, for the strip's tooltip."""
+    if not counts.total:
+        return "No findings"
+    severities = ", ".join(severity_count(s, n) for s, n in counts.by_severity.items())
+    lines = "".join(f"<br>{html.escape(group)}: {n}" for group, n in counts.by_group.items())
+    return f"<b>{severities}</b><br><br><b>By group</b>{lines}"
 
 
 def _plural(severity: str, n: int) -> str:

@@ -114,3 +114,40 @@ def test_empty_review(qtbot: object, settings: QSettings) -> None:
     counts = review_counts(window.document.findings)
     assert counts.total == len(window.document.findings)
     assert sum(counts.by_group.values()) == counts.total
+
+
+def test_summary_names_the_groups_that_fit_and_counts_the_rest(qtbot: object) -> None:
+    from types import SimpleNamespace
+
+    from studio.review import ReviewBar, ReviewCounts
+
+    bar = ReviewBar()
+    qtbot.addWidget(bar)  # type: ignore[attr-defined]
+    groups = {"security": 4, "resilience": 3, "observability": 2, "performance": 2, "sql": 1,
+              "api": 1, "topology": 1}
+    bar.document = SimpleNamespace(checking=False)  # type: ignore[assignment]
+    bar.counts = ReviewCounts({"error": 2, "warning": 8, "info": 4}, groups)
+    bar.summary_label.setToolTip("")
+    bar.show()
+    label = bar.summary_label
+    bar.resize(2000, 40)
+    qtbot.waitUntil(lambda: label.width() > 1500)  # type: ignore[attr-defined]
+    assert "topology" in label.text() and "more" not in label.text()
+    bar.resize(760, 40)
+    qtbot.waitUntil(lambda: "more" in label.text())  # type: ignore[attr-defined]
+    text = label.text()
+    assert "security" in text  # the largest group stays
+    named = sum(f"{group}&nbsp;" in text for group in groups)
+    assert 0 <= named < len(groups) and f"+{len(groups) - named} more" in text
+    assert "2 errors" in text and "8 warnings" in text
+    from studio.review import _html_width
+
+    assert _html_width(text, label) <= label.contentsRect().width()  # nothing is clipped
+
+
+def test_summary_tooltip_lists_every_group() -> None:
+    from studio.review import ReviewCounts, _summary_tip
+
+    tip = _summary_tip(ReviewCounts({"error": 1, "warning": 0, "info": 0},
+                                    {"security": 1, "sql": 1}))
+    assert "security: 1" in tip and "sql: 1" in tip and "1 error" in tip

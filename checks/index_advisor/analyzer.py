@@ -232,7 +232,17 @@ def _explain(
 
 
 def _error_verdict(query: Query, error: QueryError) -> QueryVerdict:
-    return QueryVerdict(query.name, False, error=error.message, line=error.line, col=error.col)
+    """The verdict of ``query`` failing with ``error`` (positioned inside the query)."""
+    line, col = _file_position(query, error.line, error.col)
+    return QueryVerdict(query.name, False, error=error.message, line=line, col=col)
+
+
+def _in_query(query: Query, error: QueryError) -> QueryError:
+    """``error`` (positioned in the file) positioned inside ``query`` instead, so that a
+    cached error places itself in whichever query of the same text it is reported for."""
+    line = error.line - query.line + 1
+    col = error.col - query.col + 1 if line == 1 else error.col
+    return QueryError(error.message, line, col)
 
 
 @dataclass
@@ -291,8 +301,8 @@ class Advisor:
             try:
                 analysis = self._analyse(query, text)
             except QueryError as error:
-                self._touched[text] = error
-                return _error_verdict(query, error)
+                cached = self._touched[text] = _in_query(query, error)
+                return _error_verdict(query, cached)
             self.stats.analysed += 1
         else:
             self.stats.reused += 1

@@ -103,3 +103,12 @@ def test_schema_notes_are_plain() -> None:
     schema = load_schema(DDL + "CREATE TABLE FROM x;\n")
     (note,) = schema.notes
     assert note.message.endswith("expected a table name, found FROM")
+
+
+def test_a_repeated_bad_query_is_placed_where_each_copy_is() -> None:
+    advisor = Advisor(SCHEMA)
+    first, again = advisor.check_all(
+        [Query("a", "SELECT *\nFROM WHERE", 2, 3), Query("b", "SELECT *\nFROM WHERE", 20, 1)]
+    )
+    assert (first.line, first.col, again.line, again.col) == (3, 6, 21, 6)
+    assert first.error == again.error

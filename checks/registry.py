@@ -74,6 +74,7 @@ RULES: tuple[Rule, ...] = (
     sql.UnindexedQuery(),
     sql.UnindexedForeignKey(),
     sql.RedundantIndex(),
+    sql.ForeignKeyToNonKey(),
 )
 
 #: The known groups, in registry order.

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from models.design import Design, did_you_mean
 from models.elements import Datastore, ElementKind, ForeignKey, Table
 
-__all__ = ["dangling_references", "plain_column"]
+__all__ = ["dangling_references", "plain_column", "unique_keys"]
 
 Problem = tuple[str, str, str]  # (source path, message, hint)
 
@@ -25,6 +25,20 @@ def plain_column(item: str) -> str | None:
         words = words[:1]
     name = words[0].strip('"`') if len(words) == 1 else ""
     return name if name.replace("_", "").isalnum() else None
+
+
+def unique_keys(table: Table) -> list[tuple[str, ...]]:
+    """The column sets a foreign key may reference: the primary key, the unique constraints and
+    the unique indexes on plain columns without ``WHERE`` (in that order, each set once)."""
+    keys = [table.primary_key] if table.primary_key else []
+    keys += [columns for columns in table.unique.values() if columns]
+    for index in table.indexes.values():
+        if index.unique and not index.where and index.columns:
+            columns = tuple(plain_column(item) for item in index.columns)
+            if all(columns):
+                keys.append(columns)  # type: ignore[arg-type]
+    seen: set[frozenset[str]] = set()
+    return [key for key in keys if not (frozenset(key) in seen or seen.add(frozenset(key)))]
 
 
 def dangling_references(design: Design) -> Iterator[Problem]:

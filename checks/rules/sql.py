@@ -33,6 +33,7 @@ from checks.index_advisor.canon import key_text
 from checks.index_advisor.schema import normalise_expression
 from models import elements as m
 from models.design import Design
+from models.references import unique_keys
 
 __all__ = ["RedundantIndex", "UnindexedForeignKey", "UnindexedQuery", "advisor_for", "schema_of"]
 
@@ -307,3 +308,59 @@ class RedundantIndex(Rule):
             yield self.finding(f"{element_id}.{table}.{item.subject.replace(' ', '')}",
                                item.message, item.hint,
                                path=f"datastores.{element_id}.tables.{table}")
+
+
+class ForeignKeyToNonKey(Rule):
+    """A foreign key that references columns which are not a primary or unique key.
+
+    *Anti-pattern*: ``order_lines (order_id) REFERENCES order_items (id)`` where
+    ``order_items``'s key is ``(id, created_at)``: PostgreSQL refuses the constraint ("there is
+    no unique constraint matching given keys"), SQLite fails every write with "foreign key
+    mismatch", and MySQL 8.4 refuses it by default (older InnoDB accepts it as a non-standard
+    extension whose cascades are ill-defined). The DDL cannot be loaded as designed.
+
+    *Best practice*: reference the whole primary key, or a unique constraint (a unique index
+    without ``WHERE``) of the target, in as many columns as the foreign key has; add the
+    unique constraint when the referenced columns really are unique.
+    """
+
+    code = "ARC804"
+    name = "sql.foreign-key-to-non-key"
+    groups = ("sql",)
+    default_severity = Severity.ERROR
+    reads = frozenset({"datastore.tables", "datastore.engine"})
+    scope = frozenset({"datastore"})
+
+    def check_element(self, design: Design, element_id: str, context: Context) -> Iterator[Finding]:
+        """One finding per foreign key whose referenced columns are not a key of the target."""
+        store = _sql_stores(design, element_id)
+        if store is None:
+            return
+        for table_name, table in store.tables.items():
+            for fk_name, fk in table.foreign_keys.items():
+                target = store.tables.get(fk.table)
+                if target is None or len(fk.references) not in (0, len(fk.columns)):
+                    continue  # an unknown table or a count mismatch is a load error already
+                refs = fk.references or target.primary_key
+                keys = unique_keys(target)
+                if refs and any(set(refs) == set(k) and len(refs) == len(k) for k in keys):
+                    continue
+                yield self._finding(element_id, table_name, fk_name, fk, refs, keys)
+
+    def _finding(self, store_id: str, table: str, fk_name: str, fk: m.ForeignKey,
+                 refs: tuple[str, ...], keys: list[tuple[str, ...]]) -> Finding:
+        target = _columns_of(fk.table, refs) if refs else f"{fk.table} (no primary key)"
+        fitting = [k for k in keys if len(k) == len(fk.columns)] or keys
+        fix = ("reference " + " or ".join(_columns_of(fk.table, k) for k in fitting)
+               if fitting else f"give {fk.table} a primary key or a unique constraint")
+        return self.finding(
+            f"{store_id}.{table}.{fk_name}",
+            f"foreign key {fk_name} of {table} references {target}, which is not its primary "
+            "key or a unique key: the database will refuse it",
+            fix + ", or make the referenced columns unique",
+            path=f"datastores.{store_id}.tables.{table}.foreign_keys.{fk_name}",
+        )
+
+
+def _columns_of(table: str, columns: tuple[str, ...]) -> str:
+    return f"{table}({', '.join(columns)})"

@@ -32,6 +32,7 @@ from models.elements import (
     Partitioning,
     Table,
 )
+from models.references import unique_keys
 from models.units import Count, Duration, Rate, UnitError
 
 __all__ = [
@@ -660,19 +661,6 @@ def _fk_problems(store: Datastore, table: Table, fk: ForeignKey) -> Iterator[str
     action = " ".join(fk.on_delete.lower().replace("_", " ").replace("-", " ").split())
     if action and action not in ON_DELETE:
         yield f"ON DELETE {fk.on_delete}: use one of {', '.join(ON_DELETE)}"
-
-
-def unique_keys(table: Table) -> list[tuple[str, ...]]:
-    """The column sets a foreign key may reference: the primary key, the unique constraints and
-    the unique indexes on plain columns without ``WHERE`` (in that order, each set once)."""
-    keys = [table.primary_key] if table.primary_key else []
-    keys += [columns for columns in table.unique.values() if columns]
-    keys += [tuple(_split_order(c)[0] for c in index.columns)
-             for index in table.indexes.values()
-             if index.unique and not index.where and index.columns
-             and all(_IDENT.match(_split_order(c)[0]) for c in index.columns)]
-    seen: set[frozenset[str]] = set()
-    return [k for k in keys if not (frozenset(k) in seen or seen.add(frozenset(k)))]
 
 
 def _fk_target_problems(fk: ForeignKey, target: Table) -> Iterator[str]:

@@ -732,34 +732,62 @@ class MainWindow(QMainWindow):
         return True
 
     def cut(self) -> bool:
-        """Copy, then delete the selection and its relations (one undo step)."""
+        """Copy, then delete the selection and its relations (one undo step).
+
+        Nothing is deleted unless the clipboard reads back with every cut element on it (a
+        clipboard that another program holds, or that refuses the data, would lose them)."""
         if not self._editable() or not self.copy():
             return False
-        command = RemoveElements(self.document.design, self.selected_ids())
+        ids = self.selected_ids()
+        try:
+            clip = clipboard.design_from_mime(QGuiApplication.clipboard().mimeData(),
+                                              self.document.design)
+        except LoadError:
+            clip = None
+        if clip is None or set(clip.pasted_ids()) != set(ids):
+            self.statusBar().showMessage("Cut cancelled: the clipboard did not take the "
+                                         "elements, nothing was deleted", 8000)
+            return False
+        command = RemoveElements(self.document.design, ids)
         command.setText(f"Cut {command.text().removeprefix('Delete ')}")
         return self.scene.push(command)
 
     def paste(self) -> list[str]:
-        """Add the clipboard's elements under fresh ids and select them (one undo step)."""
-        part = clipboard.design_from_mime(QGuiApplication.clipboard().mimeData())
-        if part is None:
+        """Add the clipboard's elements under fresh ids and select them (one undo step).
+
+        References to elements that are neither pasted nor in this design are dropped from
+        the copies, and the status bar says which."""
+        if not self._editable():
+            return []
+        try:
+            clip = clipboard.design_from_mime(QGuiApplication.clipboard().mimeData(),
+                                              self.document.design)
+        except LoadError as exc:
+            problem = exc.problems[0].message if exc.problems else str(exc)
+            self.statusBar().showMessage(f"The clipboard's design cannot be read: {problem}",
+                                         8000)
+            return []
+        if clip is None:
             self.statusBar().showMessage("The clipboard holds no design elements", 4000)
             return []
-        return self._add_copies(part, "Paste")
+        pasted = self._add_copies(clip, "Paste")
+        if pasted and clip.dropped:
+            self.statusBar().showMessage(_dropped_message(len(pasted), clip.dropped), 12000)
+        return pasted
 
     def duplicate(self) -> list[str]:
         """Copy the selected elements next to themselves, leaving the clipboard alone."""
         ids = self.selected_ids()
         if self.document is None or not ids:
             return []
-        return self._add_copies(clipboard.selection_design(self.document.design, ids),
-                                "Duplicate")
+        part = clipboard.selection_design(self.document.design, ids)
+        return self._add_copies(clipboard.Clip(part), "Duplicate")
 
-    def _add_copies(self, part: Any, verb: str) -> list[str]:
+    def _add_copies(self, clip: clipboard.Clip, verb: str) -> list[str]:
         if not self._editable():
             return []
         centre = self.view.mapToScene(self.view.viewport().rect().center())
-        command = clipboard.paste_command(self.document.design, part,
+        command = clipboard.paste_command(self.document.design, clip,
                                           (centre.x(), centre.y()), verb)
         count = len(command.elements)
         command.setText(f"{verb} {next(iter(command.elements))}" if count == 1
@@ -1067,6 +1095,13 @@ def write_files(token: CancelToken, folder: Path, produce: Any) -> int:
         write_atomic(target, content.encode("utf-8") if isinstance(content, str) else content)
         token.progress(done, len(files), f"Writing {relative}")
     return len(files)
+
+
+def _dropped_message(count: int, dropped: tuple[str, ...]) -> str:
+    """The status line of a paste whose copies lost references to unknown elements."""
+    shown = ", ".join(dropped[:3]) + (f" and {len(dropped) - 3} more" if len(dropped) > 3 else "")
+    return (f"Pasted {count} element{'s' * (count != 1)}; dropped {len(dropped)} "
+            f"reference{'s' * (len(dropped) != 1)} to elements not in this design: {shown}")
 
 
 def show_load_problems(parent: QWidget | None, path: Path, error: LoadError) -> None:

@@ -68,7 +68,8 @@ from studio.reference import format_reference, rule_reference
 from studio.review import ReviewBar, review_report, severity_count
 from studio.workers import CancelToken, Task, run_with_progress, snapshot
 
-__all__ = ["FILE_FILTER", "MainWindow", "editor_target", "load_problems_text", "sample_paths"]
+__all__ = ["FALLBACK_KEYS", "FILE_FILTER", "MainWindow", "editor_target", "load_problems_text",
+           "sample_paths", "standard_shortcuts"]
 
 FILE_FILTER = "Architecture designs (*.yaml *.yml);;All files (*)"
 MAX_RECENT = 8
@@ -79,6 +80,25 @@ SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 ICONS = Path(__file__).resolve().parent.parent / "resources" / "icons"
 #: The stroke colour of our icons, replaced by the palette's text colour (light or dark theme).
 ICON_INK = "#4a5568"
+
+
+_KEY = QKeySequence.StandardKey
+#: The usual keys of the standard actions, for a platform theme that binds none (Quit has no
+#: key offscreen and under a bare X server; a user still expects Ctrl+Q).
+FALLBACK_KEYS: dict[QKeySequence.StandardKey, tuple[str, ...]] = {
+    _KEY.New: ("Ctrl+N",), _KEY.Open: ("Ctrl+O",), _KEY.Save: ("Ctrl+S",),
+    _KEY.SaveAs: ("Ctrl+Shift+S",), _KEY.Close: ("Ctrl+W",), _KEY.Quit: ("Ctrl+Q",),
+    _KEY.Undo: ("Ctrl+Z",), _KEY.Redo: ("Ctrl+Shift+Z", "Ctrl+Y"), _KEY.Delete: ("Del",),
+    _KEY.Cut: ("Ctrl+X",), _KEY.Copy: ("Ctrl+C",), _KEY.Paste: ("Ctrl+V",),
+    _KEY.SelectAll: ("Ctrl+A",), _KEY.Find: ("Ctrl+F",), _KEY.ZoomIn: ("Ctrl++", "Ctrl+="),
+    _KEY.ZoomOut: ("Ctrl+-",),
+}
+
+
+def standard_shortcuts(key: QKeySequence.StandardKey) -> list[QKeySequence]:
+    """The platform's bindings of ``key``, or :data:`FALLBACK_KEYS` where it has none."""
+    return (QKeySequence.keyBindings(key)
+            or [QKeySequence(text) for text in FALLBACK_KEYS.get(key, ())])
 
 
 def sample_paths() -> list[Path]:
@@ -206,7 +226,7 @@ class MainWindow(QMainWindow):
         action = QAction(text, self)
         if shortcut is not None:
             if isinstance(shortcut, QKeySequence.StandardKey):
-                action.setShortcuts(shortcut)
+                action.setShortcuts(standard_shortcuts(shortcut))
             else:
                 action.setShortcut(QKeySequence(shortcut))
         if tip:
@@ -224,9 +244,9 @@ class MainWindow(QMainWindow):
         self.close_action = a("&Close", self.close_document, key.Close, "Close the design")
         self.quit_action = a("&Quit", self.close, key.Quit, "Quit archstudio")
         self.undo_action = self.undo_group.createUndoAction(self, "&Undo")
-        self.undo_action.setShortcuts(key.Undo)
+        self.undo_action.setShortcuts(standard_shortcuts(key.Undo))
         self.redo_action = self.undo_group.createRedoAction(self, "&Redo")
-        self.redo_action.setShortcuts(key.Redo)
+        self.redo_action.setShortcuts(standard_shortcuts(key.Redo))
         self.delete_action = a("&Delete", self.delete_selection, key.Delete,
                                "Delete the selection and its relations")
         # The key belongs to the canvas and the outline (whose selection is the canvas's): in
@@ -577,12 +597,21 @@ class MainWindow(QMainWindow):
 
     def open_path(self, path: Path, review: bool = False, ask: bool = True) -> bool:
         """Open ``path``; load problems are listed in a dialog. Returns whether it opened."""
+        path = Path(path)
+        if not path.is_file():  # before asking about unsaved changes: nothing would open
+            self._cannot_open(path, "is a folder, not a design file" if path.is_dir()
+                              else "does not exist")
+            return False
         if ask and not self.maybe_save():
             return False
         try:
-            document = Document.open(Path(path), read_only=review, parent=self)
+            document = Document.open(path, read_only=review, parent=self)
         except LoadError as exc:
-            show_load_problems(self, Path(path), exc)
+            if _read_failure(exc):  # loading reports I/O errors as a problem at 1:1
+                self._cannot_open(path, "cannot be read: "
+                                  + exc.problems[0].message.partition(": ")[2])
+            else:
+                show_load_problems(self, path, exc)
             return False
         except OSError as exc:
             QMessageBox.critical(self, "Cannot open", f"Cannot open {path}: {exc.strerror or exc}")
@@ -590,6 +619,17 @@ class MainWindow(QMainWindow):
         self.set_document(document)
         self._add_recent(Path(path))
         return True
+
+    def _cannot_open(self, path: Path, reason: str) -> None:
+        """Say why ``path`` did not open; a recent file that is gone leaves the recent list."""
+        message = f"{path} {reason}."
+        recent = self._recent()
+        if not path.exists() and str(path.resolve()) in recent:
+            recent.remove(str(path.resolve()))
+            self.settings.setValue("recentFiles", recent)
+            self._update_recent_menu()
+            message += "\n\nIt was removed from the recent files."
+        QMessageBox.critical(self, "Cannot open design", message)
 
     def save(self) -> bool:
         """Save to the document's file (asks for a name the first time)."""
@@ -1095,6 +1135,12 @@ def write_files(token: CancelToken, folder: Path, produce: Any) -> int:
         write_atomic(target, content.encode("utf-8") if isinstance(content, str) else content)
         token.progress(done, len(files), f"Writing {relative}")
     return len(files)
+
+
+def _read_failure(error: LoadError) -> bool:
+    """Whether loading failed reading the file (permissions...), not on its content."""
+    return (len(error.problems) == 1
+            and error.problems[0].message.startswith("cannot read the file"))
 
 
 def _dropped_message(count: int, dropped: tuple[str, ...]) -> str:

@@ -6,11 +6,12 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QSettings
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QCheckBox, QLineEdit, QMessageBox
 
 from studio.commands import RenameElement
 from studio.document import Document
-from studio.mainwindow import ICONS, MainWindow
+from studio.mainwindow import FALLBACK_KEYS, ICONS, MainWindow
 from tests.studio.conftest import SAMPLES
 
 Button = QMessageBox.StandardButton
@@ -18,6 +19,10 @@ Button = QMessageBox.StandardButton
 
 @pytest.fixture
 def window(qtbot: object, document: Document, settings: QSettings) -> MainWindow:
+    return _window(qtbot, document, settings)
+
+
+def _window(qtbot: object, document: Document, settings: QSettings) -> MainWindow:
     win = MainWindow(document, settings)
     # Closing after the test must not ask about unsaved changes.
     qtbot.addWidget(win, before_close_func=lambda w: w.document.undo_stack.setClean())  # type: ignore[attr-defined]
@@ -107,6 +112,51 @@ def test_load_errors_are_listed_not_raised(window: MainWindow, tmp_path: Path,
     assert not window.open_path(bad, ask=False)
     assert window.document is document
     assert shown and f"{bad}:4:5" in shown[0]
+
+
+def test_opening_a_missing_file_says_it_does_not_exist(window: MainWindow, tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    missing = tmp_path / "missing.yaml"
+    window.settings.setValue("recentFiles", [str(missing.resolve())])
+    window.document.undo_stack.push(RenameElement(window.document.design, "api", "X"))
+    asked = _answer(monkeypatch, Button.Cancel)
+    document = window.document
+    assert not window.open_path(missing)  # no "save your changes?" for a file that is not there
+    assert window.document is document
+    assert asked == [f"{missing} does not exist.\n\nIt was removed from the recent files."]
+    assert window.settings.value("recentFiles", []) in ([], None)
+    assert not window.open_path(tmp_path, ask=False)
+    assert asked[-1] == f"{tmp_path} is a folder, not a design file."
+
+
+def test_opening_an_unreadable_file_says_so(window: MainWindow, tmp_path: Path,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    locked = tmp_path / "locked.yaml"
+    window.document.save(locked)
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr("models.io.open", refuse, raising=False)  # as for a chmod 0 file
+    asked = _answer(monkeypatch, Button.Cancel)
+    assert not window.open_path(locked, ask=False)
+    assert asked == [f"{locked} cannot be read: Permission denied."]
+
+
+def test_every_standard_action_has_a_shortcut_even_without_platform_keys(
+        qtbot: object, document: Document, settings: QSettings,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    win = _window(qtbot, document, settings)
+    assert win.quit_action.shortcut().toString() == "Ctrl+Q"  # offscreen binds no Quit key
+    monkeypatch.setattr(QKeySequence, "keyBindings", staticmethod(lambda key: []))
+    bare = _window(qtbot, Document(), settings)
+    shortcuts = {action: action.shortcut().toString() for action in (
+        bare.quit_action, bare.close_action, bare.delete_action, bare.find_action,
+        bare.undo_action, bare.redo_action, bare.copy_action, bare.save_as_action)}
+    assert list(shortcuts.values()) == ["Ctrl+Q", "Ctrl+W", "Del", "Ctrl+F", "Ctrl+Z",
+                                        "Ctrl+Shift+Z", "Ctrl+C", "Ctrl+Shift+S"]
+    assert [k.toString() for k in bare.redo_action.shortcuts()] == ["Ctrl+Shift+Z", "Ctrl+Y"]
+    assert QKeySequence.StandardKey.Quit in FALLBACK_KEYS
 
 
 def test_inspector_edits_are_undo_steps_and_typing_merges(window: MainWindow) -> None:

@@ -309,9 +309,19 @@ class Design:
         return {flow_id: flow for flow_id, flow in self._flows.items()
                 if any(element_id in (s.source, s.target) for s in flow.steps)}
 
+    def elements_naming(self, element_id: str) -> dict[str, Element]:
+        """The other elements whose values name ``element_id``: services with a connection
+        pool to it, datastores with a query it issues."""
+        found: dict[str, Element] = {}
+        for other_id, other in self.elements():
+            if _refers_to(other, element_id):
+                found[other_id] = other
+        return found
+
     def remove_element(self, element_id: str) -> Element:
-        """Remove an element, its relations (each emitted first), the flow steps that name it
-        (a flow naming a missing element would not load again) and its position."""
+        """Remove an element, its relations (each emitted first), the flow steps and the
+        references of other elements that name it (a connection pool to it, a query issued by
+        it: the file would not load again) and its position."""
         element = self.element(element_id)
         incident = [*self.in_relations(element_id), *self.out_relations(element_id)]
         for rel in dict.fromkeys(incident):
@@ -319,6 +329,8 @@ class Design:
         for flow_id, flow in self.flows_naming(element_id).items():
             steps = tuple(s for s in flow.steps if element_id not in (s.source, s.target))
             self.set_flow(flow_id, replace(flow, steps=steps))
+        for other_id, other in self.elements_naming(element_id).items():
+            self.replace_element(other_id, _without_reference(other, element_id))
         self._graph.remove_node(element_id)
         if self._layout.pop(element_id, None) is not None:
             self._emit(LayoutChanged((element_id,)))
@@ -466,3 +478,23 @@ def _reorder(mapping: dict[Any, Any], rank: Callable[[tuple[Any, Any]], int]) ->
     items = sorted(mapping.items(), key=rank)
     mapping.clear()
     mapping.update(items)
+
+
+def _refers_to(element: Element, element_id: str) -> bool:
+    if isinstance(element, Service):
+        return element_id in element.pools
+    if isinstance(element, Datastore):
+        return any(query.service == element_id for query in element.queries.values())
+    return False
+
+
+def _without_reference(element: Element, element_id: str) -> Element:
+    """``element`` no longer naming ``element_id`` (see :meth:`Design.elements_naming`)."""
+    if isinstance(element, Service):
+        pools = {k: v for k, v in element.pools.items() if k != element_id}
+        return replace(element, pools=pools)
+    if isinstance(element, Datastore):
+        queries = {k: replace(q, service="") if q.service == element_id else q
+                   for k, q in element.queries.items()}
+        return replace(element, queries=queries)
+    return element

@@ -104,15 +104,19 @@ class RemoveElement(QUndoCommand):
         self.element = design.element(element_id)
         self.position = design.layout.get(element_id)
         self.flows: dict[str, Flow] = {}
+        self.naming: dict[str, Element] = {}
 
     def redo(self) -> None:
         self.flows = self.design.flows_naming(self.element_id)
+        self.naming = self.design.elements_naming(self.element_id)
         self.design.remove_element(self.element_id)
 
     def undo(self) -> None:
         self.design.add_element(self.element_id, self.element)
         for flow_id, flow in self.flows.items():  # the steps that named it come back
             self.design.set_flow(flow_id, flow)
+        for other_id, other in self.naming.items():  # and the pools and queries naming it
+            self.design.replace_element(other_id, other)
         if self.position is not None:
             self.design.set_positions({self.element_id: self.position})
 

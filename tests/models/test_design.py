@@ -454,3 +454,13 @@ def test_copy_is_independent_and_saves_the_same() -> None:
     assert "order-cache" in copy.graph and not events
     copy.set_positions({"order-service": (1.0, 2.0)})
     assert design.layout.get("order-service") != (1.0, 2.0)
+
+
+@pytest.mark.parametrize("victim", ["orders-db", "payment-service", "order-service"])
+def test_removing_an_element_drops_the_pools_and_query_issuers_naming_it(victim: str) -> None:
+    design = load_design(SAMPLE_1)
+    naming = design.elements_naming(victim)
+    assert naming  # the sample has pools to these stores / queries issued by these services
+    design.remove_element(victim)
+    assert design.elements_naming(victim) == {}
+    loads_design(dumps_design(design), "again.yaml")  # loads again: nothing names the victim

@@ -184,3 +184,15 @@ def test_undoing_a_decision_delete_puts_it_back_in_its_place(qapp: object) -> No
     assert first not in design.decisions
     stack.undo()
     assert next(iter(design.decisions)) == first and dumps_design(design) == before
+
+
+def test_undoing_a_delete_restores_the_pools_and_queries_naming_it(qapp: object) -> None:
+    from models.io import dumps_design, load_design
+
+    design = load_design(SAMPLES[0])
+    before = dumps_design(design)
+    stack = QUndoStack()
+    stack.push(RemoveElements(design, ["orders-db", "payment-service"]))
+    assert not design.elements_naming("orders-db")
+    stack.undo()
+    assert dumps_design(design) == before

@@ -7,10 +7,10 @@ only the queries touching a changed table are analysed again.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import cast
+from typing import Any, cast
 
 import sqlglot
 from sqlglot import exp
@@ -270,13 +270,7 @@ class UnindexedForeignKey(Rule):
         store = _sql_stores(design, element_id)
         if store is None or store.engine in (m.DatastoreEngine.MYSQL, m.DatastoreEngine.MARIADB):
             return  # InnoDB creates the index itself
-        schema = advisor_for(element_id, store).schema
-        names = {name.lower(): name for name in store.tables}
-        for item in unindexed_foreign_keys(schema, store.engine.dialect or "postgres"):
-            table = names.get(item.table, item.table)
-            yield self.finding(f"{element_id}.{table}.{item.subject.replace(' ', '')}",
-                               item.message, item.hint,
-                               path=f"datastores.{element_id}.tables.{table}")
+        yield from _table_findings(self, element_id, store, unindexed_foreign_keys)
 
 
 class RedundantIndex(Rule):
@@ -301,13 +295,7 @@ class RedundantIndex(Rule):
         store = _sql_stores(design, element_id)
         if store is None:
             return
-        schema = advisor_for(element_id, store).schema
-        names = {name.lower(): name for name in store.tables}
-        for item in redundant_indexes(schema, store.engine.dialect or "postgres"):
-            table = names.get(item.table, item.table)
-            yield self.finding(f"{element_id}.{table}.{item.subject.replace(' ', '')}",
-                               item.message, item.hint,
-                               path=f"datastores.{element_id}.tables.{table}")
+        yield from _table_findings(self, element_id, store, redundant_indexes)
 
 
 class ForeignKeyToNonKey(Rule):
@@ -360,6 +348,18 @@ class ForeignKeyToNonKey(Rule):
             fix + ", or make the referenced columns unique",
             path=f"datastores.{store_id}.tables.{table}.foreign_keys.{fk_name}",
         )
+
+
+def _table_findings(rule: Rule, store_id: str, store: m.Datastore,
+                    lint: Callable[[Schema, str], Iterable[Any]]) -> Iterator[Finding]:
+    """The findings of one of the advisor's schema lints, on the tables as the design names
+    them (the advisor folds names)."""
+    schema = advisor_for(store_id, store).schema
+    names = {name.lower(): name for name in store.tables}
+    for item in lint(schema, store.engine.dialect or "postgres"):
+        table = names.get(item.table, item.table)
+        yield rule.finding(f"{store_id}.{table}.{item.subject.replace(' ', '')}",
+                           item.message, item.hint, path=f"datastores.{store_id}.tables.{table}")
 
 
 def _columns_of(table: str, columns: tuple[str, ...]) -> str:

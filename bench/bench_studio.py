@@ -36,7 +36,7 @@ from PySide6.QtCore import QEvent, QObject, QPoint, QPointF, Qt
 from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import QApplication, QWidget
 
-import studio.canvas  # noqa: F401 - guards the interpreter before any Qt call
+import studio  # noqa: F401 - guards the interpreter before any Qt call
 from bench.generate import generate
 from models.design import Design
 from models.elements import Relation, RelationKind, Service

@@ -229,11 +229,11 @@ class Document(QObject):
         result arrives, so later edits are re-checked incrementally from it. A result for an
         older :attr:`version` is discarded and the check runs again on a new snapshot.
         """
-        from studio.workers import Task, snapshot
+        from studio.workers import Task
 
         if self._checker is None:
             return
-        version, factory, copy = self.version, self._checker_factory, snapshot(self.design)
+        version, factory, copy = self.version, self._checker_factory, self.design.copy()
 
         def work(token: Any) -> Any:
             checker = factory(copy)

@@ -66,7 +66,7 @@ from studio.panels.outline import OutlinePanel
 from studio.panels.problems import ProblemsPanel
 from studio.reference import format_reference, rule_reference
 from studio.review import ReviewBar, review_report, severity_count
-from studio.workers import CancelToken, Task, run_with_progress, snapshot
+from studio.workers import CancelToken, Task, run_with_progress
 
 __all__ = ["FALLBACK_KEYS", "FILE_FILTER", "MainWindow", "editor_target", "load_problems_text",
            "sample_paths", "standard_shortcuts"]
@@ -887,7 +887,7 @@ class MainWindow(QMainWindow):
         """
         if not self._editable() or self._busy() or not len(self.document.design):
             return None
-        design, size = snapshot(self.document.design), (style.ELEMENT_WIDTH, style.ELEMENT_HEIGHT)
+        design, size = self.document.design.copy(), (style.ELEMENT_WIDTH, style.ELEMENT_HEIGHT)
 
         def work(token: CancelToken) -> dict[str, tuple[float, float]]:
             token.progress(0, 0, f"Laying out {len(design)} elements…")
@@ -1012,7 +1012,7 @@ class MainWindow(QMainWindow):
         if not folder:
             return None
         review = self.document.findings if getattr(exporter, "needs_review", False) else ()
-        design, options = snapshot(self.document.design), ExportOptions(review=tuple(review))
+        design, options = self.document.design.copy(), ExportOptions(review=tuple(review))
         return self._start_task(f"Exporting {exporter.title}…",
                                 lambda token: write_files(token, Path(folder),
                                                           lambda: exporter.export(design,
@@ -1026,7 +1026,7 @@ class MainWindow(QMainWindow):
         folder = folder or QFileDialog.getExistingDirectory(self, "Export review report to")
         if not folder:
             return None
-        design, findings = snapshot(self.document.design), tuple(self.document.findings)
+        design, findings = self.document.design.copy(), tuple(self.document.findings)
         return self._start_task("Exporting the review report…",
                                 lambda token: write_files(token, Path(folder),
                                                           lambda: review_report(design,

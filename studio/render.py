@@ -26,7 +26,7 @@ from PySide6.QtGui import QImage, QPainter
 from PySide6.QtSvg import QSvgGenerator
 from PySide6.QtWidgets import QApplication, QGraphicsScene
 
-import studio.canvas  # noqa: F401 - guards the interpreter before any Qt call
+import studio  # noqa: F401 - guards the interpreter before any Qt call
 from models.design import Design
 from models.elements import Datastore
 from models.io import LoadError, load_design, write_atomic

@@ -1,11 +1,12 @@
 """Long work off the GUI thread: auto-layout, exports and full checks of large designs.
 
-A :class:`Task` runs a plain function in Qt's thread pool on a *snapshot* of the design (see
-:func:`snapshot`), so the user may keep editing while it runs; the result comes back to the GUI
-thread through a queued signal. The function receives a :class:`CancelToken`: it reports
-progress, checks :attr:`CancelToken.cancelled` between steps and registers the external
-processes it starts (``dot``), which Cancel kills. :func:`run_with_progress` adds a
-``QProgressDialog`` with a Cancel button that only shows up when the work takes a while.
+A :class:`Task` runs a plain function in Qt's thread pool on a copy of the design
+(:meth:`models.design.Design.copy`), so the user may keep editing while it runs; the result
+comes back to the GUI thread through a queued signal. The function receives a
+:class:`CancelToken`: it reports progress, checks :attr:`CancelToken.cancelled` between
+steps and registers the external processes it starts (``dot``), which Cancel kills.
+:func:`run_with_progress` adds a ``QProgressDialog`` with a Cancel button that only shows
+up when the work takes a while.
 """
 
 from __future__ import annotations
@@ -18,9 +19,7 @@ from typing import Any
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
-from models.design import Design
-
-__all__ = ["CancelToken", "Cancelled", "Task", "run_with_progress", "snapshot"]
+__all__ = ["CancelToken", "Cancelled", "Task", "run_with_progress"]
 
 #: How long work may run before its progress dialog appears, in milliseconds.
 SHOW_PROGRESS_AFTER_MS = 400
@@ -28,11 +27,6 @@ SHOW_PROGRESS_AFTER_MS = 400
 
 class Cancelled(Exception):
     """Raised inside a task's function when the user cancelled it."""
-
-
-def snapshot(design: Design) -> Design:
-    """An independent copy of ``design`` that a worker thread may read while the user edits."""
-    return design.copy()
 
 
 class CancelToken:

@@ -19,7 +19,7 @@ from studio.commands import RenameElement
 from studio.document import Document
 from studio.layout import dot_layout, layered_layout, positions_from_json
 from studio.mainwindow import MainWindow
-from studio.workers import Cancelled, CancelToken, Task, snapshot
+from studio.workers import Cancelled, CancelToken, Task
 from tests.studio.conftest import small_design
 from tests.support.tools import require_tool
 
@@ -93,7 +93,7 @@ def test_auto_layout_with_dot_in_the_window(qtbot: object, window: MainWindow) -
     task = window.auto_layout()
     with qtbot.waitSignal(task.finished, timeout=WAIT_MS):  # type: ignore[attr-defined]
         pass
-    assert dict(design.layout) == dot_layout(snapshot(design))
+    assert dict(design.layout) == dot_layout(design.copy())
 
 
 def _slow_dot(tmp_path: Path) -> Path:
@@ -206,7 +206,7 @@ def test_token_progress_raises_once_cancelled() -> None:
 
 
 def test_snapshot_is_independent(design: Design) -> None:
-    copy = snapshot(design)
+    copy = design.copy()
     assert dict(copy.elements()) == dict(design.elements())
     assert {r.key for r in copy.relations()} == {r.key for r in design.relations()}
     assert dict(copy.layout) == dict(design.layout)
